@@ -1,0 +1,16 @@
+//! Giliran's shared core: the wire types every client and the server speak, and the domain
+//! rules of the queue (ticket statuses, numbering, business days, patient input, call order).
+//!
+//! Everything here is pure: no I/O, no clock of its own. The server, the display and the
+//! mobile apps call these functions so a rule lives in exactly one place.
+
+pub mod business_day;
+pub mod call_order;
+pub mod number;
+pub mod patient;
+pub mod status;
+pub mod wire;
+
+pub use business_day::BusinessCalendar;
+pub use number::{ServiceCode, format_ticket_number};
+pub use status::{Action, TicketStatus, TransitionError};

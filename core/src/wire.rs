@@ -1,0 +1,443 @@
+//! The JSON the server and its clients exchange (DESIGN §3). The server serialises exactly these
+//! types and the clients parse exactly these, so the two cannot drift apart.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::call_order::Priority;
+use crate::status::TicketStatus;
+
+/// A service (layanan, poli) patients queue for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Service {
+    pub id: Uuid,
+    /// Ticket prefix, such as `A`.
+    pub code: String,
+    pub name: String,
+    /// Closed services issue no new tickets; those already waiting are still called.
+    pub open: bool,
+    /// Most tickets issued in one business day; `null` for no limit.
+    pub daily_quota: Option<u32>,
+    /// Tickets waiting now.
+    pub waiting: u32,
+    /// Tickets that can still be issued today; `null` when there is no quota.
+    pub quota_left: Option<u32>,
+}
+
+/// A desk or a doctor's room (loket, ruang periksa) that calls patients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counter {
+    pub id: Uuid,
+    /// The number announced ("silakan menuju loket dua").
+    pub number: u32,
+    pub name: String,
+    /// A paused counter calls nobody.
+    pub paused: bool,
+    /// Services it calls from, most preferred first.
+    pub service_ids: Vec<Uuid>,
+}
+
+/// The counter a ticket was called to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CounterRef {
+    pub id: Uuid,
+    pub number: u32,
+    pub name: String,
+}
+
+/// What the patient told us; shown only to the patient and to staff, never on a display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientDetails {
+    pub name: Option<String>,
+    /// E.164, such as `+6281234567890`.
+    pub phone: Option<String>,
+}
+
+/// A numbered place in a service's queue for one business day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: Uuid,
+    /// `A-001`.
+    pub number: String,
+    pub status: TicketStatus,
+    pub service_id: Uuid,
+    pub priority: Priority,
+    /// The business day the ticket belongs to, in the hospital's time zone.
+    pub business_day: NaiveDate,
+    /// Waiting tickets of the same service called before this one; `null` unless waiting.
+    pub people_ahead: Option<u32>,
+    /// Estimated seconds until called; `null` unless waiting or before there is data today.
+    pub eta_seconds: Option<u32>,
+    /// Where to go; set once called.
+    pub counter: Option<CounterRef>,
+    /// How many times the call was repeated.
+    pub recalls: u32,
+    pub issued_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    /// When it was done, skipped, cancelled, transferred or expired.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// All tickets of one patient's visit share it (a transfer continues the visit).
+    pub visit_id: Uuid,
+    /// The ticket this one continues, when it came from a transfer.
+    pub transferred_from: Option<Uuid>,
+    /// Present only for the ticket's owner and for staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientDetails>,
+}
+
+/// `POST /api/v1/tickets`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTicket {
+    pub service_id: Uuid,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Any common Indonesian spelling (`0812…`, `+62 812…`).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The app's installation id; one active ticket per device.
+    #[serde(default)]
+    pub device_id: Option<String>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+/// Answer to a new ticket. Keep the tracking token: it is the only way to follow or cancel it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedTicket {
+    pub ticket: Ticket,
+    pub tracking_token: String,
+}
+
+/// Answer of counter actions; `ticket` is `null` when call-next finds nobody waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketResult {
+    pub ticket: Option<Ticket>,
+}
+
+/// A ticket without its tracking token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketView {
+    pub ticket: Ticket,
+}
+
+/// `POST /api/v1/counters/{id}/transfer`: the current ticket moves to another service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub service_id: Uuid,
+}
+
+/// `POST /api/v1/counters/{id}/requeue`: a skipped ticket waits again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RequeueRequest {
+    pub ticket_id: Uuid,
+    /// How many waiting tickets of its service go before it: 0 puts it first; leave it out to
+    /// put it at the back.
+    #[serde(default)]
+    pub position: Option<u32>,
+}
+
+/// `POST /api/v1/counters/{id}/cancel`: staff withdraw a waiting ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub ticket_id: Uuid,
+}
+
+/// Tickets of a counter's services today, by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueCounts {
+    pub waiting: u32,
+    pub called: u32,
+    pub done: u32,
+    pub skipped: u32,
+    pub cancelled: u32,
+    pub transferred: u32,
+}
+
+/// `GET /api/v1/counters/{id}/queue`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CounterQueue {
+    pub counter: Counter,
+    /// The ticket called to this counter, if any.
+    pub current: Option<Ticket>,
+    /// Waiting tickets of the counter's services, in the order they will be called.
+    pub waiting: Vec<Ticket>,
+    /// Skipped tickets of the counter's services today, which staff may requeue.
+    pub skipped: Vec<Ticket>,
+    pub today: QueueCounts,
+}
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs everything.
+    Admin,
+    /// Calls patients at the counters assigned to them.
+    Staff,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        [Role::Admin, Role::Staff]
+            .into_iter()
+            .find(|r| r.as_str() == name)
+    }
+}
+
+/// A staff or admin account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Counters a staff user may work at (admins may work at all).
+    pub counters: Vec<Uuid>,
+    pub disabled: bool,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A session: send `token` as `Authorization: Bearer …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// `POST /api/v1/admin/services`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewService {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub daily_quota: Option<u32>,
+    #[serde(default = "default_true")]
+    pub open: bool,
+}
+
+/// `PATCH /api/v1/admin/services/{id}`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ServiceUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `0` removes the quota.
+    #[serde(default)]
+    pub daily_quota: Option<u32>,
+    #[serde(default)]
+    pub open: Option<bool>,
+}
+
+/// `POST /api/v1/admin/counters`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCounter {
+    pub number: u32,
+    pub name: String,
+    /// Services in order of preference.
+    pub service_ids: Vec<Uuid>,
+}
+
+/// `PATCH /api/v1/admin/counters/{id}`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CounterUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub service_ids: Option<Vec<Uuid>>,
+    #[serde(default)]
+    pub paused: Option<bool>,
+}
+
+/// `POST /api/v1/admin/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub counters: Vec<Uuid>,
+}
+
+/// `PATCH /api/v1/admin/users/{id}`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub counters: Option<Vec<Uuid>>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// Every 4xx and 5xx answer: `{"error": {"code", "message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ApiError,
+    /// With `active_ticket_exists`: the patient's existing ticket (without its tracking token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// For people; may change between versions, unlike `code`.
+    pub message: String,
+    /// The request field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Machine-readable error codes. Clients branch on these, never on messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not JSON.
+    InvalidJson,
+    /// 422: JSON of the wrong shape: a missing field, a wrong type, an unknown field.
+    InvalidBody,
+    /// 422: a field's value is not acceptable; `field` names it.
+    InvalidField,
+    /// 400: a path or query parameter is malformed (an id that is not a UUID).
+    InvalidParameter,
+    /// 415: the body is not sent as `application/json`.
+    UnsupportedMediaType,
+    /// 413: the body is too large.
+    PayloadTooLarge,
+    /// 401: no token, or a token that is unknown or expired.
+    Unauthorized,
+    /// 401: wrong username or password.
+    InvalidCredentials,
+    /// 403: the token is valid but may not do this.
+    Forbidden,
+    /// 404: no such route.
+    NotFound,
+    /// 405: the route exists but not with this method.
+    MethodNotAllowed,
+    ServiceNotFound,
+    CounterNotFound,
+    TicketNotFound,
+    UserNotFound,
+    /// 409: the service takes no new tickets now.
+    ServiceClosed,
+    /// 409: the service's daily quota is used up.
+    QuotaFull,
+    /// 409: the patient already holds a waiting or called ticket, returned in `ticket`.
+    ActiveTicketExists,
+    /// 409: the counter is paused.
+    CounterPaused,
+    /// 409: the counter has no called ticket to act on.
+    NoCurrentTicket,
+    /// 409: the ticket's status does not allow this action.
+    InvalidTransition,
+    /// 409: a service code, counter number or username already in use.
+    AlreadyExists,
+    /// 429: too many requests; retry after the `Retry-After` header.
+    RateLimited,
+    /// 503: the database does not answer.
+    Unavailable,
+    /// 500: a fault of ours, logged with details on the server.
+    Internal,
+    /// A code from a newer server than this client knows.
+    #[serde(other)]
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_matches_the_contract() {
+        let body = ErrorBody {
+            error: ApiError {
+                code: ErrorCode::QuotaFull,
+                message: "Kuota habis".into(),
+                field: None,
+            },
+            ticket: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"error": {"code": "quota_full", "message": "Kuota habis"}})
+        );
+    }
+
+    #[test]
+    fn unknown_error_codes_from_newer_servers_still_parse() {
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"brand_new","message":"x"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn a_minimal_new_ticket_needs_only_the_service() {
+        let id = Uuid::nil();
+        let t: NewTicket = serde_json::from_value(serde_json::json!({"service_id": id})).unwrap();
+        assert_eq!(t, NewTicket { service_id: id, ..Default::default() });
+        let bad = serde_json::from_value::<NewTicket>(
+            serde_json::json!({"service_id": id, "nmae": "typo"}),
+        );
+        assert!(bad.is_err(), "unknown fields are refused, not silently dropped");
+    }
+}

@@ -1,0 +1,1 @@
+//! Giliran server.

@@ -49,6 +49,13 @@ impl Priority {
     }
 }
 
+impl TryFrom<String> for Priority {
+    type Error = crate::wire::UnknownName;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Priority::parse(&name).ok_or(crate::wire::UnknownName(name))
+    }
+}
+
 /// Default longest time a regular ticket waits behind priority tickets.
 pub const DEFAULT_PRIORITY_MAX_WAIT: Duration = Duration::minutes(30);
 

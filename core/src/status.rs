@@ -74,6 +74,16 @@ impl TicketStatus {
         Ok(next)
     }
 
+    /// The status as of `today`: an open ticket of an earlier business day has expired, even
+    /// before the end-of-day sweep has written that down.
+    pub fn as_of(self, ticket_day: chrono::NaiveDate, today: chrono::NaiveDate) -> TicketStatus {
+        if ticket_day < today && self.is_open() {
+            TicketStatus::Expired
+        } else {
+            self
+        }
+    }
+
     /// Active tickets hold the patient's one place in a queue.
     pub fn is_active(self) -> bool {
         matches!(self, TicketStatus::Waiting | TicketStatus::Called)
@@ -103,6 +113,13 @@ impl TicketStatus {
     /// Parses the database and wire name.
     pub fn parse(name: &str) -> Option<TicketStatus> {
         TicketStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl TryFrom<String> for TicketStatus {
+    type Error = crate::wire::UnknownName;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        TicketStatus::parse(&name).ok_or(crate::wire::UnknownName(name))
     }
 }
 
@@ -201,6 +218,16 @@ mod tests {
         // The day's end expires exactly the open tickets.
         for s in S::ALL {
             assert_eq!(s.apply(A::Expire).is_ok(), s.is_open(), "{s}");
+        }
+    }
+
+    #[test]
+    fn open_tickets_of_past_days_read_as_expired() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        for s in S::ALL {
+            assert_eq!(s.as_of(day(22), day(22)), s);
+            let later = s.as_of(day(21), day(22));
+            assert_eq!(later, if s.is_open() { S::Expired } else { s }, "{s}");
         }
     }
 

@@ -86,6 +86,8 @@ pub struct Ticket {
     pub visit_id: Uuid,
     /// The ticket this one continues, when it came from a transfer.
     pub transferred_from: Option<Uuid>,
+    /// The ticket that continues this one after a transfer; the same tracking token follows it.
+    pub transferred_to: Option<Uuid>,
     /// Present only for the ticket's owner and for staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientDetails>,
@@ -131,12 +133,17 @@ pub struct TicketView {
     pub ticket: Ticket,
 }
 
-/// `POST /api/v1/counters/{id}/transfer`: the current ticket moves to another service.
+/// `POST /api/v1/counters/{id}/transfer`: a ticket moves into another service's queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
+    /// The service whose queue the patient joins.
     pub service_id: Uuid,
+    /// A waiting ticket of the counter's services; leave it out to transfer the counter's
+    /// current (called) ticket.
+    #[serde(default)]
+    pub ticket_id: Option<Uuid>,
 }
 
 /// `POST /api/v1/counters/{id}/requeue`: a skipped ticket waits again.
@@ -210,6 +217,18 @@ impl Role {
             .find(|r| r.as_str() == name)
     }
 }
+
+impl TryFrom<String> for Role {
+    type Error = UnknownName;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Role::parse(&name).ok_or(UnknownName(name))
+    }
+}
+
+/// A stored name (status, priority, role) this version does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name {0:?}")]
+pub struct UnknownName(pub String);
 
 /// A staff or admin account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,1 +1,10 @@
-//! Giliran server.
+//! Giliran's server: the REST API of DESIGN §3 over SQLite or PostgreSQL.
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod server;
+pub mod store;
+pub mod tokens;

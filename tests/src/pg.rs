@@ -73,11 +73,14 @@ async fn create_database_on_external(url: Url, name: &str) -> anyhow::Result<Str
     match create_database(url.as_str(), name).await {
         Ok(()) => {}
         Err(e) if is_insufficient_privilege(&e) => bail!(
-            "the role in DATABASE_URL may not create databases; grant it with \
-             `ALTER ROLE <role> CREATEDB`, or unset DATABASE_URL to use a throwaway cluster: {e:#}"
+            "role {role:?} of DATABASE_URL may not create databases; grant it with \
+             `ALTER ROLE \"{role}\" CREATEDB`, or unset DATABASE_URL to use a throwaway \
+             cluster: {e:#}",
+            role = url.username(),
         ),
         Err(e) => {
-            return Err(e).context("could not create a test database on the server in DATABASE_URL");
+            return Err(e)
+                .context("could not create a test database on the server in DATABASE_URL");
         }
     }
     with_database(url.as_str(), name)
@@ -102,7 +105,9 @@ async fn create_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
         .execute(&mut conn)
         .await
         .with_context(|| format!("CREATE DATABASE {name} failed"))?;
-    conn.close().await.context("could not close the admin connection")?;
+    conn.close()
+        .await
+        .context("could not close the admin connection")?;
     Ok(())
 }
 
@@ -167,7 +172,11 @@ impl Cluster {
         // pg_ctl's shell, and a retry with another port just appends (the last line wins).
         let mut settings = String::from("\n# giliran test harness\n");
         settings.push_str("listen_addresses = '127.0.0.1'\n");
-        let _ = writeln!(settings, "unix_socket_directories = {}", conf_string(&root)?);
+        let _ = writeln!(
+            settings,
+            "unix_socket_directories = {}",
+            conf_string(&root)?
+        );
         settings.push_str(
             "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
              max_connections = 300\n",
@@ -238,7 +247,9 @@ async fn wait_for_connections(admin_url: &str) -> anyhow::Result<()> {
     loop {
         match PgConnection::connect(admin_url).await {
             Ok(conn) => {
-                conn.close().await.context("could not close the first connection")?;
+                conn.close()
+                    .await
+                    .context("could not close the first connection")?;
                 return Ok(());
             }
             Err(e) if Instant::now() >= deadline => {
@@ -336,7 +347,13 @@ impl RunAs {
         match self {
             RunAs::CurrentUser => vec![program],
             RunAs::OtherUser(user) => {
-                vec!["runuser".into(), "-u".into(), (*user).into(), "--".into(), program]
+                vec![
+                    "runuser".into(),
+                    "-u".into(),
+                    (*user).into(),
+                    "--".into(),
+                    program,
+                ]
             }
         }
     }
@@ -407,7 +424,13 @@ fn spawn_watchdog(root: &Path, data: &Path, pg_ctl: &[String]) -> anyhow::Result
     const SCRIPT: &str = r#"
 test_pid=$1 root=$2 data=$3
 shift 3
-while kill -0 "$test_pid" 2>/dev/null; do sleep 0.5; done
+alive() {
+    kill -0 "$test_pid" 2>/dev/null || return 1
+    # A process that has exited but not been reaped by its parent still answers kill -0.
+    stat=$(cat "/proc/$test_pid/stat" 2>/dev/null) || return 0
+    case ${stat##*) } in Z*) return 1 ;; esac
+}
+while alive; do sleep 0.5; done
 if [ -f "$data/postmaster.pid" ]; then
     server_pid=$(head -n 1 "$data/postmaster.pid")
     "$@" stop --mode=immediate --wait --pgdata "$data" >/dev/null 2>&1
@@ -492,6 +515,9 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_messages() {
-        assert_eq!(redacted("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redacted("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
     }
 }

@@ -19,8 +19,14 @@ async fn two_tests_at_once_get_separate_empty_databases() -> anyhow::Result<()> 
 
     let mut a = PgConnection::connect(&first).await?;
     let mut b = PgConnection::connect(&second).await?;
-    assert!(user_tables(&mut a).await?.is_empty(), "a fresh database has no tables");
-    assert!(user_tables(&mut b).await?.is_empty(), "a fresh database has no tables");
+    assert!(
+        user_tables(&mut a).await?.is_empty(),
+        "a fresh database has no tables"
+    );
+    assert!(
+        user_tables(&mut b).await?.is_empty(),
+        "a fresh database has no tables"
+    );
 
     sqlx::query("CREATE TABLE tickets (id BIGINT PRIMARY KEY)")
         .execute(&mut a)
@@ -42,11 +48,17 @@ async fn two_tests_at_once_get_separate_empty_databases() -> anyhow::Result<()> 
 async fn a_test_on_another_runtime_shares_the_server_but_not_the_database() -> anyhow::Result<()> {
     let url = fresh_database().await?;
     let mut conn = PgConnection::connect(&url).await?;
-    assert!(user_tables(&mut conn).await?.is_empty(), "a fresh database has no tables");
+    assert!(
+        user_tables(&mut conn).await?.is_empty(),
+        "a fresh database has no tables"
+    );
     let name: String = sqlx::query_scalar("SELECT current_database()::text")
         .fetch_one(&mut conn)
         .await?;
-    assert!(url.ends_with(&format!("/{name}")), "{url} should name database {name}");
+    assert!(
+        url.ends_with(&format!("/{name}")),
+        "{url} should name database {name}"
+    );
     conn.close().await?;
     Ok(())
 }

@@ -1,0 +1,131 @@
+//! The HTTP API of DESIGN §3: one router per area, merged here with the OpenAPI document they
+//! describe, so a route cannot exist without its documentation.
+
+mod accounts;
+mod admin;
+mod counters;
+pub mod extract;
+mod services;
+mod tickets;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::store::Store;
+
+/// Largest request body: tickets, logins and admin forms are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Giliran",
+        description = "Hospital and clinic queue API. Every 4xx and 5xx answer carries \
+                       `{\"error\": {\"code\", \"message\"}}`; clients branch on `code`."
+    ),
+    modifiers(&BearerSchemes),
+    tags(
+        (name = "patients", description = "Taking and following tickets"),
+        (name = "staff", description = "Calling patients at a counter"),
+        (name = "accounts", description = "Logging in"),
+        (name = "admin", description = "Services, counters and accounts"),
+        (name = "operations", description = "Health and documentation"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerSchemes;
+
+impl Modify for BearerSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |what: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(what.to_owned()))
+                    .build(),
+            )
+        };
+        components.add_security_scheme(
+            "session",
+            bearer("The `token` from `POST /api/v1/auth/login`"),
+        );
+        components.add_security_scheme(
+            "tracking_token",
+            bearer("The `tracking_token` issued with the ticket"),
+        );
+    }
+}
+
+/// The whole application with its OpenAPI document.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(tickets::router())
+        .merge(counters::router())
+        .merge(accounts::router())
+        .merge(services::router())
+        .merge(admin::router())
+        .split_for_parts();
+    let doc = Arc::new(doc);
+    api.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = Arc::clone(&doc);
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+    .fallback(no_route)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
+}
+
+/// The document alone, for tests and tooling.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .merge(tickets::router())
+        .merge(counters::router())
+        .merge(accounts::router())
+        .merge(services::router())
+        .merge(admin::router())
+        .into_openapi()
+}
+
+async fn no_route() -> AppError {
+    AppError::NoRoute
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
+}

@@ -1,0 +1,131 @@
+//! Configuration: flags, each with an environment variable, validated at start.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use giliran_core::BusinessCalendar;
+use giliran_core::call_order::CallPolicy;
+
+use crate::db::{DatabaseUrl, PoolConfig};
+
+/// Giliran queue server.
+#[derive(Debug, Clone, Parser)]
+#[command(version, about)]
+pub struct Args {
+    /// Database: a SQLite file path (created when missing) or a postgres:// URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "giliran.db")]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "GILIRAN_LISTEN", default_value = "0.0.0.0:8080")]
+    pub listen: String,
+
+    /// IANA time zone of the business day: Asia/Jakarta (WIB), Asia/Makassar (WITA),
+    /// Asia/Jayapura (WIT).
+    #[arg(long, env = "GILIRAN_TZ", default_value = giliran_core::business_day::DEFAULT_TIME_ZONE)]
+    pub tz: String,
+
+    /// Password for the `admin` user created on first start; a random one is generated and
+    /// logged once when unset.
+    #[arg(long, env = "GILIRAN_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Minutes a regular ticket may wait behind priority tickets before it ranks with them.
+    #[arg(long, env = "GILIRAN_PRIORITY_MAX_WAIT_MINUTES", default_value_t = 30)]
+    pub priority_max_wait_minutes: u32,
+
+    /// Most database connections this server opens.
+    #[arg(long, env = "GILIRAN_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Log filter, such as `info` or `giliran_server=debug`.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, env = "GILIRAN_LOG_JSON")]
+    pub log_json: bool,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseUrl,
+    pub pool: PoolConfig,
+    pub listen: SocketAddr,
+    pub calendar: BusinessCalendar,
+    pub admin_password: Option<String>,
+    pub policy: CallPolicy,
+    /// How often to look for a business day that has ended.
+    pub rollover_check: Duration,
+}
+
+impl Args {
+    /// Checks every setting and says what to change when one is wrong.
+    pub fn validate(&self) -> Result<Config, String> {
+        let listen = self.listen.parse().map_err(|_| {
+            format!(
+                "GILIRAN_LISTEN / --listen {:?} is not an address: use host:port such as 0.0.0.0:8080",
+                self.listen
+            )
+        })?;
+        let calendar = BusinessCalendar::parse(&self.tz)
+            .map_err(|e| format!("GILIRAN_TZ / --tz: {e}"))?;
+        if let Some(password) = &self.admin_password {
+            crate::tokens::check_password_strength(password)
+                .map_err(|e| format!("GILIRAN_ADMIN_PASSWORD: {e}"))?;
+        }
+        if !(1..=24 * 60).contains(&self.priority_max_wait_minutes) {
+            return Err("--priority-max-wait-minutes must be between 1 and 1440".into());
+        }
+        if !(1..=1000).contains(&self.db_max_connections) {
+            return Err("--db-max-connections must be between 1 and 1000".into());
+        }
+        Ok(Config {
+            database: DatabaseUrl::parse(&self.database_url),
+            pool: PoolConfig {
+                max_connections: self.db_max_connections,
+                ..PoolConfig::default()
+            },
+            listen,
+            calendar,
+            admin_password: self.admin_password.clone(),
+            policy: CallPolicy {
+                priority_max_wait: chrono::Duration::minutes(i64::from(
+                    self.priority_max_wait_minutes,
+                )),
+            },
+            rollover_check: Duration::from_secs(30),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> Args {
+        let mut argv = vec!["giliran-server"];
+        argv.extend_from_slice(extra);
+        Args::parse_from(argv)
+    }
+
+    #[test]
+    fn defaults_run_a_clinic_on_sqlite_in_jakarta() {
+        let config = args(&[]).validate().unwrap();
+        assert_eq!(config.database, DatabaseUrl::Sqlite("sqlite://giliran.db".into()));
+        assert_eq!(config.listen.to_string(), "0.0.0.0:8080");
+        assert_eq!(config.calendar, BusinessCalendar::default());
+    }
+
+    #[test]
+    fn bad_settings_say_what_to_change() {
+        let err = args(&["--tz", "Jakarta"]).validate().unwrap_err();
+        assert!(err.contains("GILIRAN_TZ") && err.contains("Asia/Jakarta"), "{err}");
+        let err = args(&["--listen", "8080"]).validate().unwrap_err();
+        assert!(err.contains("host:port"), "{err}");
+        let err = args(&["--admin-password", "short"]).validate().unwrap_err();
+        assert!(err.contains("GILIRAN_ADMIN_PASSWORD"), "{err}");
+    }
+}

@@ -1,0 +1,272 @@
+//! Errors: [`StoreError`] for what the database layer refuses, [`AppError`] for everything an HTTP
+//! answer can be, mapped once to the contract's body `{"error": {"code", "message"}}`.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use giliran_core::TransitionError;
+use giliran_core::wire::{ApiError, ErrorBody, ErrorCode, Ticket};
+
+/// The kinds of things the store looks up by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Service,
+    Counter,
+    Ticket,
+    User,
+}
+
+/// What the store refuses, or a database failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0:?} not found")]
+    NotFound(Entity),
+    #[error("service is closed")]
+    ServiceClosed,
+    #[error("daily quota of {quota} tickets is used up")]
+    QuotaFull { quota: u32 },
+    #[error("patient already holds an active ticket")]
+    ActiveTicketExists(Box<Ticket>),
+    #[error("counter is paused")]
+    CounterPaused,
+    #[error("counter has no called ticket")]
+    NoCurrentTicket,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the ticket changed meanwhile; reload it and try again")]
+    ChangedMeanwhile,
+    #[error("the ticket's service is not served by this counter")]
+    NotThisCountersService,
+    #[error("{0} already exists")]
+    AlreadyExists(&'static str),
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// A unique-constraint violation becomes `AlreadyExists(what)`; anything else stays.
+    pub fn unique_as(err: sqlx::Error, what: &'static str) -> StoreError {
+        if is_unique_violation(&err) {
+            StoreError::AlreadyExists(what)
+        } else {
+            StoreError::Database(err)
+        }
+    }
+}
+
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
+
+/// Every failure an HTTP handler can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400, 413, 415 or 422: the body could not be read as the expected JSON.
+    #[error(transparent)]
+    Json(#[from] JsonRejection),
+    /// 400: a path parameter is malformed.
+    #[error(transparent)]
+    Path(#[from] PathRejection),
+    /// 400: a query parameter is malformed.
+    #[error(transparent)]
+    Query(#[from] QueryRejection),
+    /// 422: a field's value is refused.
+    #[error("{field}: {message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
+    /// 401: no usable token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 401: wrong username or password.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// 403: allowed in, but not to do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 404: no such route.
+    #[error("no such route")]
+    NoRoute,
+    /// 405: the route does not take this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The store's refusals, each with its own status (404, 409, 422, 503).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// 500: a fault of ours; details go to the log only.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::Store(StoreError::Database(err))
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::InvalidField {
+            field,
+            message: message.into(),
+        }
+    }
+
+    fn parts(self) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+        use ErrorCode as C;
+        let simple = |status, code, message: String| (status, code, message, None, None);
+        match self {
+            AppError::Json(rejection) => {
+                let status = rejection.status();
+                let code = match rejection {
+                    JsonRejection::JsonSyntaxError(_) => C::InvalidJson,
+                    JsonRejection::MissingJsonContentType(_) => C::UnsupportedMediaType,
+                    _ if status == StatusCode::PAYLOAD_TOO_LARGE => C::PayloadTooLarge,
+                    JsonRejection::JsonDataError(_) => C::InvalidBody,
+                    _ => C::InvalidJson,
+                };
+                simple(status, code, rejection.body_text())
+            }
+            AppError::Path(rejection) => simple(
+                StatusCode::BAD_REQUEST,
+                C::InvalidParameter,
+                rejection.body_text(),
+            ),
+            AppError::Query(rejection) => simple(
+                StatusCode::BAD_REQUEST,
+                C::InvalidParameter,
+                rejection.body_text(),
+            ),
+            AppError::InvalidField { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                C::InvalidField,
+                message,
+                Some(field.to_owned()),
+                None,
+            ),
+            AppError::Unauthorized(why) => simple(StatusCode::UNAUTHORIZED, C::Unauthorized, why.into()),
+            AppError::InvalidCredentials => simple(
+                StatusCode::UNAUTHORIZED,
+                C::InvalidCredentials,
+                "wrong username or password".into(),
+            ),
+            AppError::Forbidden(why) => simple(StatusCode::FORBIDDEN, C::Forbidden, why.into()),
+            AppError::NoRoute => simple(StatusCode::NOT_FOUND, C::NotFound, "no such route".into()),
+            AppError::MethodNotAllowed => simple(
+                StatusCode::METHOD_NOT_ALLOWED,
+                C::MethodNotAllowed,
+                "this route does not take that method".into(),
+            ),
+            AppError::Store(err) => store_parts(err),
+            AppError::Internal(err) => {
+                tracing::error!(error = ?err, "internal error");
+                simple(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    C::Internal,
+                    "internal error; the server log has the details".into(),
+                )
+            }
+        }
+    }
+}
+
+fn store_parts(err: StoreError) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+    use ErrorCode as C;
+    let message = err.to_string();
+    let (status, code) = match &err {
+        StoreError::NotFound(entity) => (
+            StatusCode::NOT_FOUND,
+            match entity {
+                Entity::Service => C::ServiceNotFound,
+                Entity::Counter => C::CounterNotFound,
+                Entity::Ticket => C::TicketNotFound,
+                Entity::User => C::UserNotFound,
+            },
+        ),
+        StoreError::ServiceClosed => (StatusCode::CONFLICT, C::ServiceClosed),
+        StoreError::QuotaFull { .. } => (StatusCode::CONFLICT, C::QuotaFull),
+        StoreError::ActiveTicketExists(_) => (StatusCode::CONFLICT, C::ActiveTicketExists),
+        StoreError::CounterPaused => (StatusCode::CONFLICT, C::CounterPaused),
+        StoreError::NoCurrentTicket => (StatusCode::CONFLICT, C::NoCurrentTicket),
+        StoreError::Transition(_) | StoreError::ChangedMeanwhile => {
+            (StatusCode::CONFLICT, C::InvalidTransition)
+        }
+        StoreError::NotThisCountersService => (StatusCode::FORBIDDEN, C::Forbidden),
+        StoreError::AlreadyExists(_) => (StatusCode::CONFLICT, C::AlreadyExists),
+        StoreError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, C::InvalidField),
+        StoreError::Database(db) => return database_parts(db),
+    };
+    let message = match &err {
+        StoreError::NotFound(entity) => format!("{} not found", entity_name(*entity)),
+        StoreError::Invalid { message, .. } => message.clone(),
+        _ => message,
+    };
+    let field = match &err {
+        StoreError::Invalid { field, .. } => Some((*field).to_owned()),
+        _ => None,
+    };
+    let ticket = match err {
+        StoreError::ActiveTicketExists(ticket) => Some(*ticket),
+        _ => None,
+    };
+    (status, code, message, field, ticket)
+}
+
+fn database_parts(err: &sqlx::Error) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+    let unavailable = matches!(
+        err,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)
+    );
+    if unavailable {
+        tracing::warn!(error = %err, "database unavailable");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "the database is not answering; try again shortly".into(),
+            None,
+            None,
+        )
+    } else {
+        tracing::error!(error = ?err, "database error");
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error; the server log has the details".into(),
+            None,
+            None,
+        )
+    }
+}
+
+fn entity_name(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Service => "service",
+        Entity::Counter => "counter",
+        Entity::Ticket => "ticket",
+        Entity::User => "user",
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message, field, ticket) = self.parts();
+        let body = ErrorBody {
+            error: ApiError {
+                code,
+                message,
+                field,
+            },
+            ticket,
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,127 @@
+//! Starting and stopping a server: connect, migrate, seed, serve, and expire tickets when a
+//! business day ends.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api::{self, AppState};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::store::{SeedOutcome, Store};
+
+/// A server running in this process.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: Store,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and closes the database.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.context("server task")?
+    }
+
+    /// Waits until the server stops on its own (it does not, unless it fails).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task")?
+    }
+}
+
+/// Connects to the database, prepares it and starts serving on `listener`.
+pub async fn start(config: Config, clock: Arc<dyn Clock>, listener: TcpListener) -> anyhow::Result<Running> {
+    let db = Db::connect(&config.database, &config.pool)
+        .await
+        .with_context(|| format!("opening the database {}", config.database.redacted()))?;
+    let store = Store::new(db, config.calendar, config.policy);
+    match store.seed(config.admin_password.as_deref(), clock.now()).await? {
+        SeedOutcome::Seeded {
+            generated_password: Some(password),
+        } => tracing::warn!(
+            "first start: created user `admin` with password {password} — it is shown only this once; \
+             log in and change it, or set GILIRAN_ADMIN_PASSWORD before the first start"
+        ),
+        SeedOutcome::Seeded { .. } => tracing::info!("first start: created user `admin` and the default services"),
+        SeedOutcome::AlreadySeeded => {}
+    }
+    let expired = store.expire_past_days(clock.now()).await?;
+    if expired > 0 {
+        tracing::info!(expired, "expired open tickets of past business days");
+    }
+
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::clone(&clock),
+    };
+    let rollover = tokio::spawn(expire_at_day_end(store.clone(), clock, config.rollover_check, stopped.clone()));
+    let app = api::router(state);
+    let task_store = store.clone();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(until_stopped(stopped))
+            .await;
+        rollover.abort();
+        task_store.db.close().await;
+        served.context("serving HTTP")
+    });
+    tracing::info!(%addr, backend = ?store.db.dialect(), "listening");
+    Ok(Running {
+        addr,
+        store,
+        stop,
+        task,
+    })
+}
+
+/// Runs until `shutdown` resolves, then stops gracefully.
+pub async fn run(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let running = start(config, clock, listener).await?;
+    shutdown.await;
+    tracing::info!("shutting down");
+    running.stop().await
+}
+
+async fn until_stopped(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
+}
+
+/// Checks regularly whether the business day has turned, rather than sleeping until midnight:
+/// the clock may jump (NTP, a test), and a missed check only delays expiry by one interval.
+async fn expire_at_day_end(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    every: std::time::Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = stopped.wait_for(|s| *s) => return,
+        }
+        match store.expire_past_days(clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "business day ended: expired open tickets"),
+            Err(err) => tracing::warn!(error = %err, "could not expire past tickets; will retry"),
+        }
+    }
+}

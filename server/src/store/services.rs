@@ -1,0 +1,130 @@
+//! Services (layanan, poli): what patients queue for.
+
+use chrono::{DateTime, Utc};
+use giliran_core::ServiceCode;
+use giliran_core::wire::{NewService, Service, ServiceUpdate};
+use uuid::Uuid;
+
+use super::{Store, count};
+use crate::db::args;
+use crate::error::{Entity, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: Uuid,
+    code: String,
+    name: String,
+    open: bool,
+    daily_quota: Option<i64>,
+    waiting: i64,
+    issued: Option<i64>,
+}
+
+impl From<ServiceRow> for Service {
+    fn from(row: ServiceRow) -> Service {
+        let daily_quota = row.daily_quota.map(count);
+        Service {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            open: row.open,
+            daily_quota,
+            waiting: count(row.waiting),
+            quota_left: daily_quota.map(|q| q.saturating_sub(count(row.issued.unwrap_or(0)))),
+        }
+    }
+}
+
+macro_rules! service_select {
+    () => {
+        "SELECT s.id, s.code, s.name, s.open, s.daily_quota, \
+           (SELECT COUNT(*) FROM tickets t \
+              WHERE t.service_id = s.id AND t.business_day = $1 AND t.status = 'waiting') AS waiting, \
+           (SELECT ds.last_sequence FROM daily_sequences ds \
+              WHERE ds.service_id = s.id AND ds.business_day = $1) AS issued \
+         FROM services s "
+    };
+}
+
+/// Longest service name, in characters.
+const MAX_NAME_CHARS: usize = 80;
+
+fn check_name(name: &str) -> Result<String, StoreError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(StoreError::Invalid {
+            field: "name",
+            message: format!("name must be 1 to {MAX_NAME_CHARS} characters"),
+        });
+    }
+    Ok(name)
+}
+
+impl Store {
+    /// Every service with today's waiting count and quota left, by code.
+    pub async fn services(&self, now: DateTime<Utc>) -> Result<Vec<Service>, StoreError> {
+        let rows: Vec<ServiceRow> = self
+            .db
+            .fetch_all(concat!(service_select!(), "ORDER BY s.code"), args![self.today(now)])
+            .await?;
+        Ok(rows.into_iter().map(Service::from).collect())
+    }
+
+    pub async fn service(&self, id: Uuid, now: DateTime<Utc>) -> Result<Service, StoreError> {
+        let row: Option<ServiceRow> = self
+            .db
+            .fetch_optional(concat!(service_select!(), "WHERE s.id = $2"), args![self.today(now), id])
+            .await?;
+        row.map(Service::from).ok_or(StoreError::NotFound(Entity::Service))
+    }
+
+    pub async fn create_service(&self, new: &NewService, now: DateTime<Utc>) -> Result<Service, StoreError> {
+        let code = ServiceCode::parse(&new.code).map_err(|e| StoreError::Invalid {
+            field: "code",
+            message: e.to_string(),
+        })?;
+        let name = check_name(&new.name)?;
+        let quota = new.daily_quota.filter(|q| *q > 0);
+        let id = Uuid::new_v4();
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            "INSERT INTO services (id, code, name, daily_quota, open, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            args![id, code.as_str(), name, quota, new.open, now],
+        )
+        .await
+        .map_err(|e| StoreError::unique_as(e, "a service with this code"))?;
+        tx.commit().await?;
+        self.service(id, now).await
+    }
+
+    pub async fn update_service(
+        &self,
+        id: Uuid,
+        update: &ServiceUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<Service, StoreError> {
+        let name = update.name.as_deref().map(check_name).transpose()?;
+        let mut tx = self.db.begin().await?;
+        let exists: Option<String> = tx
+            .scalar_optional("SELECT code FROM services WHERE id = $1", args![id])
+            .await?;
+        exists.ok_or(StoreError::NotFound(Entity::Service))?;
+        if let Some(name) = name {
+            tx.execute("UPDATE services SET name = $1 WHERE id = $2", args![name, id])
+                .await?;
+        }
+        if let Some(quota) = update.daily_quota {
+            tx.execute(
+                "UPDATE services SET daily_quota = $1 WHERE id = $2",
+                args![(quota > 0).then_some(quota), id],
+            )
+            .await?;
+        }
+        if let Some(open) = update.open {
+            tx.execute("UPDATE services SET open = $1 WHERE id = $2", args![open, id])
+                .await?;
+        }
+        tx.commit().await?;
+        self.service(id, now).await
+    }
+}

@@ -1,0 +1,678 @@
+//! The ticket lifecycle: issue, follow, call next, recall, complete, skip, requeue, cancel and
+//! transfer. Each change is one transaction; status changes go through the core's status machine.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use giliran_core::call_order::{Priority, estimate_wait};
+use giliran_core::patient::{PatientInputError, normalize_name, normalize_phone, validate_device_id};
+use giliran_core::status::{Action, TicketStatus};
+use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket};
+use giliran_core::{call_order, format_ticket_number};
+use uuid::Uuid;
+
+use super::{Standing, Store, TicketRow, count, ticket_select};
+use crate::db::{Tx, args};
+use crate::error::{Entity, StoreError, is_unique_violation};
+use crate::tokens::{hash_token, new_token, token_matches};
+
+/// A patient's request, checked and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueRequest {
+    pub service_id: Uuid,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub device_id: Option<String>,
+    pub priority: Priority,
+}
+
+impl TryFrom<NewTicket> for IssueRequest {
+    type Error = PatientInputError;
+    fn try_from(req: NewTicket) -> Result<Self, Self::Error> {
+        Ok(IssueRequest {
+            service_id: req.service_id,
+            name: req.name.as_deref().map(normalize_name).transpose()?,
+            phone: req.phone.as_deref().map(normalize_phone).transpose()?,
+            device_id: req.device_id.as_deref().map(validate_device_id).transpose()?,
+            priority: req.priority.unwrap_or_default(),
+        })
+    }
+}
+
+/// A ticket about to be written.
+struct NewRow<'a> {
+    id: Uuid,
+    visit_id: Uuid,
+    service_id: Uuid,
+    service_code: &'a str,
+    day: NaiveDate,
+    priority: Priority,
+    name: Option<String>,
+    phone: Option<String>,
+    device_id: Option<String>,
+    token_hash: Vec<u8>,
+    now: DateTime<Utc>,
+    transferred_from: Option<Uuid>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceGate {
+    code: String,
+    open: bool,
+    daily_quota: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CalledAt {
+    called_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    status: String,
+    n: i64,
+}
+
+/// How many waiting tickets of the same service are called before a given one: the same order
+/// as [`NEXT_FOR_COUNTER`], restricted to one service.
+const PEOPLE_AHEAD: &str = "SELECT COUNT(*) FROM tickets o \
+     WHERE o.service_id = $1 AND o.business_day = $2 AND o.status = 'waiting' AND o.id <> $3 \
+     AND (CASE WHEN o.priority <> 'regular' OR o.queued_at <= $4 THEN 0 ELSE 1 END, o.queued_at, o.sequence) \
+       < ($5, $6, $7)";
+
+/// The call order of DESIGN §2 (see `giliran_core::call_order`): priority and aged tickets
+/// first, then by queue time, then by the counter's preference among its services.
+macro_rules! next_for_counter {
+    () => {
+        "SELECT t.id FROM tickets t \
+         JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
+         WHERE t.status = 'waiting' AND t.business_day = $2 \
+         ORDER BY CASE WHEN t.priority <> 'regular' OR t.queued_at <= $3 THEN 0 ELSE 1 END, \
+                  t.queued_at, cs.position, t.sequence \
+         LIMIT 1"
+    };
+}
+const NEXT_FOR_COUNTER: &str = next_for_counter!();
+/// Concurrent callers skip each other's candidate instead of waiting for it, so eight counters
+/// calling at once take eight different tickets.
+const NEXT_FOR_COUNTER_PG: &str = concat!(next_for_counter!(), " FOR UPDATE OF t SKIP LOCKED");
+
+const WAITING_FOR_COUNTER: &str = concat!(
+    ticket_select!(),
+    "JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
+     WHERE t.status = 'waiting' AND t.business_day = $2 \
+     ORDER BY CASE WHEN t.priority <> 'regular' OR t.queued_at <= $3 THEN 0 ELSE 1 END, \
+              t.queued_at, cs.position, t.sequence \
+     LIMIT 500"
+);
+
+const TICKET_BY_ID: &str = concat!(ticket_select!(), "WHERE t.id = $1");
+const CURRENT_OF_COUNTER: &str = concat!(ticket_select!(), "WHERE t.counter_id = $1 AND t.status = 'called'");
+
+impl Store {
+    /// Issues the next number of a service to a patient.
+    pub async fn issue_ticket(
+        &self,
+        req: &IssueRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(Ticket, String), StoreError> {
+        if let Some(existing) = self.active_ticket_of(req.phone.as_deref(), req.device_id.as_deref()).await? {
+            return Err(self.already_active(existing, now).await?);
+        }
+        let token = new_token();
+        let result = self.try_issue(req, hash_token(&token), now).await;
+        let id = match result {
+            Ok(id) => id,
+            // Another request of the same patient committed between our check and our insert;
+            // the partial unique indexes refused this one. Answer as if we had seen it first.
+            Err(StoreError::Database(err)) if is_unique_violation(&err) => {
+                return match self.active_ticket_of(req.phone.as_deref(), req.device_id.as_deref()).await? {
+                    Some(existing) => Err(self.already_active(existing, now).await?),
+                    None => Err(StoreError::Database(err)),
+                };
+            }
+            Err(err) => return Err(err),
+        };
+        let ticket = self.ticket_with_standing(id, now, true).await?;
+        Ok((ticket, token))
+    }
+
+    async fn try_issue(
+        &self,
+        req: &IssueRequest,
+        token_hash: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let day = self.today(now);
+        let mut tx = self.db.begin().await?;
+        let service: ServiceGate = tx
+            .fetch_optional(
+                "SELECT code, open, daily_quota FROM services WHERE id = $1",
+                args![req.service_id],
+            )
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Service))?;
+        if !service.open {
+            return Err(StoreError::ServiceClosed);
+        }
+        let row = NewRow {
+            id: Uuid::new_v4(),
+            visit_id: Uuid::new_v4(),
+            service_id: req.service_id,
+            service_code: &service.code,
+            day,
+            priority: req.priority,
+            name: req.name.clone(),
+            phone: req.phone.clone(),
+            device_id: req.device_id.clone(),
+            token_hash,
+            now,
+            transferred_from: None,
+        };
+        let sequence = insert_ticket(&mut tx, &row).await?;
+        if let Some(quota) = service.daily_quota {
+            // The sequence counts every number issued today, so it is the quota's measure; the
+            // rollback on return gives the number back.
+            if sequence > quota {
+                return Err(StoreError::QuotaFull { quota: count(quota) });
+            }
+        }
+        tx.commit().await?;
+        Ok(row.id)
+    }
+
+    /// The ticket for its patient: with their details, position and wait. Unknown ids and
+    /// wrong tokens look the same, so neither can be probed.
+    pub async fn patient_ticket(
+        &self,
+        id: Uuid,
+        tracking_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let row = self.patient_row(id, tracking_token).await?;
+        self.with_standing(row, now, true).await
+    }
+
+    /// The patient withdraws their waiting ticket.
+    pub async fn cancel_by_patient(
+        &self,
+        id: Uuid,
+        tracking_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        self.patient_row(id, tracking_token).await?;
+        let mut tx = self.db.begin().await?;
+        let row = ticket_in(&mut tx, id).await?;
+        self.change_status(&mut tx, &row, Action::Cancel, now).await?;
+        let row = ticket_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(row.into_ticket(self.today(now), Standing::default(), true))
+    }
+
+    async fn patient_row(&self, id: Uuid, tracking_token: &str) -> Result<TicketRow, StoreError> {
+        let row: Option<TicketRow> = self.db.fetch_optional(TICKET_BY_ID, args![id]).await?;
+        row.filter(|row| token_matches(tracking_token, &row.tracking_token_hash))
+            .ok_or(StoreError::NotFound(Entity::Ticket))
+    }
+
+    /// Completes the counter's current ticket, then calls the next one in call order.
+    pub async fn call_next(
+        &self,
+        counter_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Ticket>, StoreError> {
+        let today = self.today(now);
+        let mut tx = self.db.begin().await?;
+        let paused = lock_counter(&mut tx, counter_id).await?;
+        if paused {
+            return Err(StoreError::CounterPaused);
+        }
+        if let Some(current) = current_of(&mut tx, counter_id).await? {
+            self.change_status(&mut tx, &current, Action::Complete, now).await?;
+        }
+        let next_sql = tx.dialect().pick(NEXT_FOR_COUNTER_PG, NEXT_FOR_COUNTER);
+        let cutoff = self.policy.aging_cutoff(now);
+        let next: Option<Uuid> = tx
+            .scalar_optional(next_sql, args![counter_id, today, cutoff])
+            .await?;
+        let Some(next) = next else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let called = TicketStatus::Waiting.apply(Action::Call)?;
+        tx.execute(
+            "UPDATE tickets SET status = $1, counter_id = $2, called_at = $3, finished_at = NULL \
+             WHERE id = $4 AND status = 'waiting'",
+            args![called.as_str(), counter_id, now, next],
+        )
+        .await?;
+        let row = ticket_in(&mut tx, next).await?;
+        tx.commit().await?;
+        Ok(Some(row.into_ticket(today, Standing::default(), true)))
+    }
+
+    /// Recall, complete or skip the counter's current ticket.
+    pub async fn act_on_current(
+        &self,
+        counter_id: Uuid,
+        action: Action,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_counter(&mut tx, counter_id).await?;
+        let current = current_of(&mut tx, counter_id)
+            .await?
+            .ok_or(StoreError::NoCurrentTicket)?;
+        self.change_status(&mut tx, &current, action, now).await?;
+        let row = ticket_in(&mut tx, current.id).await?;
+        tx.commit().await?;
+        Ok(row.into_ticket(self.today(now), Standing::default(), true))
+    }
+
+    /// A skipped ticket waits again: at the back, or with `position` tickets of its service
+    /// before it.
+    pub async fn requeue(
+        &self,
+        counter_id: Uuid,
+        ticket_id: Uuid,
+        position: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_counter(&mut tx, counter_id).await?;
+        let row = ticket_in(&mut tx, ticket_id).await?;
+        ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
+        let queued_at = match position {
+            None => now,
+            Some(position) => self.queue_time_at(&mut tx, &row, position, now).await?,
+        };
+        let waiting = self.checked(&row, Action::Requeue, now)?;
+        let changed = tx
+            .execute(
+                "UPDATE tickets SET status = $1, queued_at = $2, counter_id = NULL, finished_at = NULL \
+                 WHERE id = $3 AND status = $4",
+                args![waiting.as_str(), queued_at, row.id, row.status.as_str()],
+            )
+            .await;
+        if let Err(err) = changed {
+            return Err(self.explain_unique(err, &row, now).await);
+        }
+        tx.commit().await?;
+        self.ticket_with_standing(ticket_id, now, true).await
+    }
+
+    /// Staff withdraw a waiting ticket of one of the counter's services.
+    pub async fn cancel_by_staff(
+        &self,
+        counter_id: Uuid,
+        ticket_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_counter(&mut tx, counter_id).await?;
+        let row = ticket_in(&mut tx, ticket_id).await?;
+        ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
+        self.change_status(&mut tx, &row, Action::Cancel, now).await?;
+        let row = ticket_in(&mut tx, ticket_id).await?;
+        tx.commit().await?;
+        Ok(row.into_ticket(self.today(now), Standing::default(), true))
+    }
+
+    /// Moves a ticket into another service's queue: the counter's current ticket, or a waiting
+    /// one of its services. The patient gets the target service's next number in the same
+    /// visit, followed with the same tracking token.
+    pub async fn transfer(
+        &self,
+        counter_id: Uuid,
+        ticket_id: Option<Uuid>,
+        to_service: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_counter(&mut tx, counter_id).await?;
+        let row = match ticket_id {
+            Some(id) => {
+                let row = ticket_in(&mut tx, id).await?;
+                ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
+                row
+            }
+            None => current_of(&mut tx, counter_id)
+                .await?
+                .ok_or(StoreError::NoCurrentTicket)?,
+        };
+        self.checked(&row, Action::Transfer, now)?;
+        let target: ServiceGate = tx
+            .fetch_optional(
+                "SELECT code, open, daily_quota FROM services WHERE id = $1",
+                args![to_service],
+            )
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Service))?;
+        if to_service == row.service_id {
+            return Err(StoreError::Invalid {
+                field: "service_id",
+                message: "the ticket is already in that service".into(),
+            });
+        }
+        self.change_status(&mut tx, &row, Action::Transfer, now).await?;
+        let new = NewRow {
+            id: Uuid::new_v4(),
+            visit_id: row.visit_id,
+            service_id: to_service,
+            service_code: &target.code,
+            day: self.today(now),
+            priority: row.priority,
+            name: row.name.clone(),
+            phone: row.phone.clone(),
+            device_id: row.device_id.clone(),
+            token_hash: row.tracking_token_hash.clone(),
+            now,
+            transferred_from: Some(row.id),
+        };
+        // Staff decide a transfer; the target's quota and opening limit patients, not them.
+        insert_ticket(&mut tx, &new).await?;
+        tx.execute(
+            "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
+            args![new.id, row.id],
+        )
+        .await?;
+        tx.commit().await?;
+        self.ticket_with_standing(new.id, now, true).await
+    }
+
+    /// What a counter's screen shows: its current ticket, who waits in call order, the skipped
+    /// ones it may requeue, and today's counts for its services.
+    pub async fn counter_queue(&self, counter_id: Uuid, now: DateTime<Utc>) -> Result<CounterQueue, StoreError> {
+        let today = self.today(now);
+        let counter = self.counter(counter_id).await?;
+        let current: Option<TicketRow> = self.db.fetch_optional(CURRENT_OF_COUNTER, args![counter_id]).await?;
+        let cutoff = self.policy.aging_cutoff(now);
+        let waiting_rows: Vec<TicketRow> = self
+            .db
+            .fetch_all(WAITING_FOR_COUNTER, args![counter_id, today, cutoff])
+            .await?;
+        let skipped: Vec<TicketRow> = self
+            .db
+            .fetch_all(
+                concat!(
+                    ticket_select!(),
+                    "JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
+                     WHERE t.status = 'skipped' AND t.business_day = $2 ORDER BY t.finished_at DESC LIMIT 100"
+                ),
+                args![counter_id, today],
+            )
+            .await?;
+        let counts: Vec<StatusCount> = self
+            .db
+            .fetch_all(
+                "SELECT t.status, COUNT(*) AS n FROM tickets t \
+                 JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
+                 WHERE t.business_day = $2 GROUP BY t.status",
+                args![counter_id, today],
+            )
+            .await?;
+
+        // The list is in call order, so within one service the index is the people ahead.
+        let mut ahead_by_service: Vec<(Uuid, u32, Option<Vec<DateTime<Utc>>>)> = Vec::new();
+        let mut waiting = Vec::with_capacity(waiting_rows.len());
+        for row in waiting_rows {
+            let slot = match ahead_by_service.iter().position(|(s, _, _)| *s == row.service_id) {
+                Some(i) => i,
+                None => {
+                    let calls = self.recent_calls(row.service_id, today).await?;
+                    ahead_by_service.push((row.service_id, 0, Some(calls)));
+                    ahead_by_service.len() - 1
+                }
+            };
+            let (_, ahead, calls) = &mut ahead_by_service[slot];
+            let standing = Standing {
+                people_ahead: Some(*ahead),
+                eta_seconds: eta_seconds(*ahead, calls.as_deref().unwrap_or_default()),
+            };
+            *ahead += 1;
+            waiting.push(row.into_ticket(today, standing, true));
+        }
+
+        let mut today_counts = QueueCounts::default();
+        for StatusCount { status, n } in counts {
+            let n = count(n);
+            match TicketStatus::parse(&status) {
+                Some(TicketStatus::Waiting) => today_counts.waiting = n,
+                Some(TicketStatus::Called) => today_counts.called = n,
+                Some(TicketStatus::Done) => today_counts.done = n,
+                Some(TicketStatus::Skipped) => today_counts.skipped = n,
+                Some(TicketStatus::Cancelled) => today_counts.cancelled = n,
+                Some(TicketStatus::Transferred) => today_counts.transferred = n,
+                Some(TicketStatus::Expired) | None => {}
+            }
+        }
+        Ok(CounterQueue {
+            counter,
+            current: current.map(|row| row.into_ticket(today, Standing::default(), true)),
+            waiting,
+            skipped: skipped
+                .into_iter()
+                .map(|row| row.into_ticket(today, Standing::default(), true))
+                .collect(),
+            today: today_counts,
+        })
+    }
+
+    /// The status `action` leads to from the ticket's status as of today, or the refusal.
+    fn checked(&self, row: &TicketRow, action: Action, now: DateTime<Utc>) -> Result<TicketStatus, StoreError> {
+        let status = row.status.as_of(row.business_day, self.today(now));
+        Ok(status.apply(action)?)
+    }
+
+    /// Applies `action` to a ticket read in this transaction. The `status =` guard makes a
+    /// concurrent change of the same ticket refuse this one instead of overwriting it.
+    async fn change_status(
+        &self,
+        tx: &mut Tx,
+        row: &TicketRow,
+        action: Action,
+        now: DateTime<Utc>,
+    ) -> Result<TicketStatus, StoreError> {
+        let next = self.checked(row, action, now)?;
+        let recall = i64::from(action == Action::Recall);
+        let finished_at = (next != TicketStatus::Called && next != TicketStatus::Waiting).then_some(now);
+        let changed = tx
+            .execute(
+                "UPDATE tickets SET status = $1, recalls = recalls + $2, finished_at = $3 \
+                 WHERE id = $4 AND status = $5",
+                args![next.as_str(), recall, finished_at, row.id, row.status.as_str()],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::ChangedMeanwhile);
+        }
+        Ok(next)
+    }
+
+    /// The queue time that puts a ticket after `position` waiting tickets of its service.
+    async fn queue_time_at(
+        &self,
+        tx: &mut Tx,
+        row: &TicketRow,
+        position: u32,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let at: Option<DateTime<Utc>> = tx
+            .scalar_optional(
+                "SELECT queued_at FROM tickets \
+                 WHERE service_id = $1 AND business_day = $2 AND status = 'waiting' \
+                 ORDER BY CASE WHEN priority <> 'regular' OR queued_at <= $3 THEN 0 ELSE 1 END, queued_at, sequence \
+                 LIMIT 1 OFFSET $4",
+                args![row.service_id, self.today(now), self.policy.aging_cutoff(now), i64::from(position)],
+            )
+            .await?;
+        // Just before the ticket now at that position; the back when the queue is shorter.
+        Ok(at.map_or(now, |at| at - Duration::microseconds(1)))
+    }
+
+    async fn ticket_with_standing(&self, id: Uuid, now: DateTime<Utc>, with_patient: bool) -> Result<Ticket, StoreError> {
+        let row: TicketRow = self
+            .db
+            .fetch_optional(TICKET_BY_ID, args![id])
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Ticket))?;
+        self.with_standing(row, now, with_patient).await
+    }
+
+    async fn with_standing(&self, row: TicketRow, now: DateTime<Utc>, with_patient: bool) -> Result<Ticket, StoreError> {
+        let today = self.today(now);
+        let standing = if row.status.as_of(row.business_day, today) == TicketStatus::Waiting {
+            let key = self.policy.order_key(row.priority, row.queued_at, now);
+            let ahead: i64 = self
+                .db
+                .scalar(
+                    PEOPLE_AHEAD,
+                    args![
+                        row.service_id,
+                        row.business_day,
+                        row.id,
+                        self.policy.aging_cutoff(now),
+                        i64::from(key.rank),
+                        row.queued_at,
+                        row.sequence
+                    ],
+                )
+                .await?;
+            let ahead = count(ahead);
+            let calls = self.recent_calls(row.service_id, today).await?;
+            Standing {
+                people_ahead: Some(ahead),
+                eta_seconds: eta_seconds(ahead, &calls),
+            }
+        } else {
+            Standing::default()
+        };
+        Ok(row.into_ticket(today, standing, with_patient))
+    }
+
+    async fn recent_calls(&self, service_id: Uuid, day: NaiveDate) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let rows: Vec<CalledAt> = self
+            .db
+            .fetch_all(
+                "SELECT called_at FROM tickets \
+                 WHERE service_id = $1 AND business_day = $2 AND called_at IS NOT NULL \
+                 ORDER BY called_at DESC LIMIT $3",
+                args![service_id, day, call_order::ETA_SAMPLE_CALLS as i64],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.called_at).collect())
+    }
+
+    /// The patient's waiting or called ticket, by phone or device.
+    async fn active_ticket_of(
+        &self,
+        phone: Option<&str>,
+        device_id: Option<&str>,
+    ) -> Result<Option<TicketRow>, StoreError> {
+        if phone.is_none() && device_id.is_none() {
+            return Ok(None);
+        }
+        Ok(self
+            .db
+            .fetch_optional(
+                concat!(
+                    ticket_select!(),
+                    "WHERE t.status IN ('waiting', 'called') AND (t.phone = $1 OR t.device_id = $2) LIMIT 1"
+                ),
+                args![phone, device_id],
+            )
+            .await?)
+    }
+
+    /// The refusal of a second active ticket, carrying the first one without the patient's
+    /// details: whoever asks may only know the phone number.
+    async fn already_active(&self, existing: TicketRow, now: DateTime<Utc>) -> Result<StoreError, StoreError> {
+        let ticket = self.with_standing(existing, now, false).await?;
+        Ok(StoreError::ActiveTicketExists(Box::new(ticket)))
+    }
+
+    /// A unique-index refusal while reactivating `row`: the patient meanwhile took another
+    /// ticket.
+    async fn explain_unique(&self, err: sqlx::Error, row: &TicketRow, now: DateTime<Utc>) -> StoreError {
+        if !is_unique_violation(&err) {
+            return StoreError::Database(err);
+        }
+        match self.active_ticket_of(row.phone.as_deref(), row.device_id.as_deref()).await {
+            Ok(Some(existing)) => self.already_active(existing, now).await.unwrap_or_else(|e| e),
+            Ok(None) => StoreError::Database(err),
+            Err(e) => e,
+        }
+    }
+}
+
+fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
+    estimate_wait(people_ahead, calls).and_then(|d| u32::try_from(d.num_seconds().max(0)).ok())
+}
+
+/// Writes a new waiting ticket with the next number of its service and day; returns the number's
+/// sequence. The upsert locks the service's counter row until commit, which is what keeps
+/// numbers gapless and unique across concurrent requests and replicas.
+async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<i64, StoreError> {
+    let sequence: i64 = tx
+        .scalar(
+            "INSERT INTO daily_sequences (service_id, business_day, last_sequence) VALUES ($1, $2, 1) \
+             ON CONFLICT (service_id, business_day) \
+             DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
+             RETURNING last_sequence",
+            args![row.service_id, row.day],
+        )
+        .await?;
+    let number = format_ticket_number(row.service_code, u32::try_from(sequence).unwrap_or(u32::MAX));
+    tx.execute(
+        "INSERT INTO tickets (id, visit_id, service_id, business_day, sequence, number, status, priority, \
+           name, phone, device_id, tracking_token_hash, issued_at, queued_at, transferred_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8, $9, $10, $11, $12, $12, $13)",
+        args![
+            row.id,
+            row.visit_id,
+            row.service_id,
+            row.day,
+            sequence,
+            number,
+            row.priority.as_str(),
+            row.name.clone(),
+            row.phone.clone(),
+            row.device_id.clone(),
+            row.token_hash.clone(),
+            row.now,
+            row.transferred_from
+        ],
+    )
+    .await?;
+    Ok(sequence)
+}
+
+/// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;
+/// returns whether it is paused.
+async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError> {
+    let sql = tx.dialect().pick(
+        "SELECT paused FROM counters WHERE id = $1 FOR UPDATE",
+        "SELECT paused FROM counters WHERE id = $1",
+    );
+    tx.scalar_optional(sql, args![counter_id])
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Counter))
+}
+
+async fn ensure_counter_serves(tx: &mut Tx, counter_id: Uuid, service_id: Uuid) -> Result<(), StoreError> {
+    let serves: Option<i64> = tx
+        .scalar_optional(
+            "SELECT position FROM counter_services WHERE counter_id = $1 AND service_id = $2",
+            args![counter_id, service_id],
+        )
+        .await?;
+    serves.map(|_| ()).ok_or(StoreError::NotThisCountersService)
+}
+
+async fn ticket_in(tx: &mut Tx, id: Uuid) -> Result<TicketRow, StoreError> {
+    tx.fetch_optional(TICKET_BY_ID, args![id])
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Ticket))
+}
+
+async fn current_of(tx: &mut Tx, counter_id: Uuid) -> Result<Option<TicketRow>, StoreError> {
+    Ok(tx.fetch_optional(CURRENT_OF_COUNTER, args![counter_id]).await?)
+}

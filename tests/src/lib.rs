@@ -1,3 +1,309 @@
-//! Test harness shared by Giliran's end-to-end, load and fault tests.
+//! Test harness shared by Giliran's end-to-end, load and fault tests: a real server on a random
+//! local port over a fresh SQLite file or PostgreSQL database, a clock the test moves, and an
+//! HTTP client speaking the core's wire types.
 
 pub mod pg;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use giliran_core::wire::{ErrorCode, IssuedTicket, LoginResponse, Service, Ticket};
+use giliran_server::clock::Clock;
+use giliran_server::config::Args;
+use giliran_server::server::Running;
+use giliran_server::store::Store;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(Backend)` as two tests, `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A clock the test sets; starts at 08:00 WIB on a Monday.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> ManualClock {
+        ManualClock(Mutex::new(at))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// 2026-11-23 08:00 in Jakarta.
+pub fn monday_morning() -> DateTime<Utc> {
+    "2026-11-23T01:00:00Z".parse().unwrap_or_default()
+}
+
+/// The admin password every test server starts with.
+pub const ADMIN_PASSWORD: &str = "rahasia-admin-123";
+
+/// An answer: its status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The body as a wire type; panics with the body when it does not parse.
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("{e}: cannot read {} as the expected type", self.body))
+    }
+
+    /// The contract error code, checking the body has exactly the contract's shape.
+    pub fn error_code(&self) -> ErrorCode {
+        let error = self.body.get("error").unwrap_or_else(|| panic!("no error in {}", self.body));
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+        serde_json::from_value(error["code"].clone()).unwrap_or(ErrorCode::Unknown)
+    }
+
+    /// Asserts status and error code together, showing the body when they differ.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: ErrorCode) {
+        assert_eq!(
+            (self.status.as_u16(), self.error_code()),
+            (status, code),
+            "body: {}",
+            self.body
+        );
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(self.status.is_success(), "{}: {}", self.status, self.body);
+        self
+    }
+}
+
+/// A server on 127.0.0.1 with its own database.
+pub struct TestServer {
+    pub backend: Backend,
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    running: Option<Running>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        TestServer::start_with(backend, &[]).await
+    }
+
+    /// Starts with extra command-line flags, as an admin would pass them.
+    pub async fn start_with(backend: Backend, flags: &[&str]) -> TestServer {
+        TestServer::try_start(backend, flags)
+            .await
+            .unwrap_or_else(|e| panic!("starting a {backend:?} test server: {e:#}"))
+    }
+
+    async fn try_start(backend: Backend, flags: &[&str]) -> anyhow::Result<TestServer> {
+        let dir = tempfile::tempdir()?;
+        let database_url = match backend {
+            Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
+            Backend::Postgres => pg::fresh_database().await?,
+        };
+        let mut argv = vec![
+            "giliran-server",
+            "--database-url",
+            &database_url,
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ];
+        argv.extend_from_slice(flags);
+        let mut config = <Args as clap::Parser>::try_parse_from(argv)?
+            .validate()
+            .map_err(anyhow::Error::msg)?;
+        config.rollover_check = Duration::from_millis(100);
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let running = giliran_server::server::start(config, clock.clone(), listener).await?;
+        Ok(TestServer {
+            backend,
+            addr: running.addr,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .context("http client")?,
+            clock,
+            running: Some(running),
+            _dir: dir,
+        })
+    }
+
+    /// The server's store, for checks an API client cannot make.
+    pub fn store(&self) -> &Store {
+        match &self.running {
+            Some(running) => &running.store,
+            None => unreachable!("the server runs until stop"),
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("server stops cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        into_reply(response).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Sends raw bytes with a content type, for malformed bodies.
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> Reply {
+        let mut request = self.http.post(self.url(path)).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        into_reply(request.send().await.expect("request reaches the server")).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let reply = self
+            .post("/api/v1/auth/login", None, json!({"username": username, "password": password}))
+            .await;
+        reply.assert_ok();
+        reply.json::<LoginResponse>().token
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    pub async fn services(&self) -> Vec<Service> {
+        self.get("/api/v1/services", None).await.assert_ok().json()
+    }
+
+    pub async fn service(&self, code: &str) -> Service {
+        self.services()
+            .await
+            .into_iter()
+            .find(|s| s.code == code)
+            .unwrap_or_else(|| panic!("no service {code}"))
+    }
+
+    /// The id of the counter with this number.
+    pub async fn counter_id(&self, admin_token: &str, number: u32) -> Uuid {
+        let counters: Vec<giliran_core::wire::Counter> =
+            self.get("/api/v1/admin/counters", Some(admin_token)).await.assert_ok().json();
+        counters
+            .into_iter()
+            .find(|c| c.number == number)
+            .unwrap_or_else(|| panic!("no counter {number}"))
+            .id
+    }
+
+    /// Takes a ticket for the service with `code`, with extra fields of the request.
+    pub async fn take(&self, code: &str, extra: Value) -> IssuedTicket {
+        let service = self.service(code).await;
+        let mut body = json!({"service_id": service.id});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        let reply = self.post("/api/v1/tickets", None, body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.json()
+    }
+
+    /// What the patient sees.
+    pub async fn track(&self, issued: &IssuedTicket) -> Ticket {
+        let reply = self
+            .get(&format!("/api/v1/tickets/{}", issued.ticket.id), Some(&issued.tracking_token))
+            .await;
+        reply.assert_ok();
+        reply.json::<giliran_core::wire::TicketView>().ticket
+    }
+
+    /// `POST /api/v1/counters/{id}/{action}` with an empty body.
+    pub async fn counter_action(&self, token: &str, counter: Uuid, action: &str) -> Reply {
+        self.send(Method::POST, &format!("/api/v1/counters/{counter}/{action}"), Some(token), None)
+            .await
+    }
+
+    /// Calls the next patient; `None` when nobody waits.
+    pub async fn call_next(&self, token: &str, counter: Uuid) -> Option<Ticket> {
+        let reply = self.counter_action(token, counter, "call-next").await;
+        reply.assert_ok();
+        reply.json::<giliran_core::wire::TicketResult>().ticket
+    }
+}
+
+async fn into_reply(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let bytes = response.bytes().await.unwrap_or_default();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    Reply { status, body }
+}

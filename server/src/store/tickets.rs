@@ -280,10 +280,7 @@ impl Store {
         lock_counter(&mut tx, counter_id).await?;
         let row = ticket_in(&mut tx, ticket_id).await?;
         ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
-        let queued_at = match position {
-            None => now,
-            Some(position) => self.queue_time_at(&mut tx, &row, position, now).await?,
-        };
+        let queued_at = self.queue_time_at(&mut tx, &row, position, now).await?;
         let waiting = self.checked(&row, Action::Requeue, now)?;
         let changed = tx
             .execute(
@@ -487,25 +484,41 @@ impl Store {
         Ok(next)
     }
 
-    /// The queue time that puts a ticket after `position` waiting tickets of its service.
+    /// The queue time that puts a ticket after `position` waiting tickets of its service, or
+    /// after all of them.
     async fn queue_time_at(
         &self,
         tx: &mut Tx,
         row: &TicketRow,
-        position: u32,
+        position: Option<u32>,
         now: DateTime<Utc>,
     ) -> Result<DateTime<Utc>, StoreError> {
-        let at: Option<DateTime<Utc>> = tx
-            .scalar_optional(
-                "SELECT queued_at FROM tickets \
-                 WHERE service_id = $1 AND business_day = $2 AND status = 'waiting' \
-                 ORDER BY CASE WHEN priority <> 'regular' OR queued_at <= $3 THEN 0 ELSE 1 END, queued_at, sequence \
-                 LIMIT 1 OFFSET $4",
-                args![row.service_id, self.today(now), self.policy.aging_cutoff(now), i64::from(position)],
+        let today = self.today(now);
+        if let Some(position) = position {
+            let at: Option<DateTime<Utc>> = tx
+                .scalar_optional(
+                    "SELECT queued_at FROM tickets \
+                     WHERE service_id = $1 AND business_day = $2 AND status = 'waiting' \
+                     ORDER BY CASE WHEN priority <> 'regular' OR queued_at <= $3 THEN 0 ELSE 1 END, \
+                              queued_at, sequence \
+                     LIMIT 1 OFFSET $4",
+                    args![row.service_id, today, self.policy.aging_cutoff(now), i64::from(position)],
+                )
+                .await?;
+            // Just before the ticket now at that position.
+            if let Some(at) = at {
+                return Ok(at - Duration::microseconds(1));
+            }
+        }
+        // The back: after the last one even if it was queued in this same instant.
+        let last: Option<DateTime<Utc>> = tx
+            .scalar(
+                "SELECT MAX(queued_at) FROM tickets \
+                 WHERE service_id = $1 AND business_day = $2 AND status = 'waiting'",
+                args![row.service_id, today],
             )
             .await?;
-        // Just before the ticket now at that position; the back when the queue is shorter.
-        Ok(at.map_or(now, |at| at - Duration::microseconds(1)))
+        Ok(last.map_or(now, |last| now.max(last + Duration::microseconds(1))))
     }
 
     async fn ticket_with_standing(&self, id: Uuid, now: DateTime<Utc>, with_patient: bool) -> Result<Ticket, StoreError> {

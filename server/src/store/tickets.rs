@@ -238,12 +238,18 @@ impl Store {
             return Ok(None);
         };
         let called = TicketStatus::Waiting.apply(Action::Call)?;
-        tx.execute(
-            "UPDATE tickets SET status = $1, counter_id = $2, called_at = $3, finished_at = NULL \
-             WHERE id = $4 AND status = 'waiting'",
-            args![called.as_str(), counter_id, now, next],
-        )
-        .await?;
+        let changed = tx
+            .execute(
+                "UPDATE tickets SET status = $1, counter_id = $2, called_at = $3, finished_at = NULL \
+                 WHERE id = $4 AND status = 'waiting'",
+                args![called.as_str(), counter_id, now, next],
+            )
+            .await?;
+        // The row lock (PostgreSQL) or the single writer (SQLite) makes this impossible; if it
+        // ever happens, calling nobody is better than calling a patient twice.
+        if changed != 1 {
+            return Err(StoreError::ChangedMeanwhile);
+        }
         let row = ticket_in(&mut tx, next).await?;
         tx.commit().await?;
         Ok(Some(row.into_ticket(today, Standing::default(), true)))

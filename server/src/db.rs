@@ -127,12 +127,14 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         match self {
             DatabaseUrl::Sqlite(url) => url.clone(),
-            DatabaseUrl::Postgres(url) => match url.split_once('@') {
-                Some((creds, rest)) => match creds.rsplit_once(':') {
-                    Some((user, _)) if !user.ends_with('/') => format!("{user}:***@{rest}"),
-                    _ => url.clone(),
-                },
-                None => url.clone(),
+            DatabaseUrl::Postgres(raw) => match url::Url::parse(raw) {
+                Ok(mut url) => {
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("***"));
+                    }
+                    url.to_string()
+                }
+                Err(_) => "postgres://(unparsable URL)".to_owned(),
             },
         }
     }

@@ -22,7 +22,9 @@ pub struct BusinessCalendar {
 
 impl Default for BusinessCalendar {
     fn default() -> Self {
-        BusinessCalendar { tz: Tz::Asia__Jakarta }
+        BusinessCalendar {
+            tz: Tz::Asia__Jakarta,
+        }
     }
 }
 
@@ -104,7 +106,12 @@ mod tests {
     #[test]
     fn wita_and_wit_are_an_hour_apart_each() {
         let at = utc("2026-11-22T15:30:00Z");
-        let day = |zone| BusinessCalendar::parse(zone).unwrap().day_of(at).to_string();
+        let day = |zone| {
+            BusinessCalendar::parse(zone)
+                .unwrap()
+                .day_of(at)
+                .to_string()
+        };
         assert_eq!(day("Asia/Jakarta"), "2026-11-22"); // 22:30 WIB
         assert_eq!(day("Asia/Makassar"), "2026-11-22"); // 23:30 WITA
         assert_eq!(day("Asia/Jayapura"), "2026-11-23"); // 00:30 WIT
@@ -124,7 +131,10 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2022, 9, 11).unwrap();
         let start = cal.start_of(day);
         assert_eq!(cal.day_of(start), day);
-        assert_eq!(cal.day_of(start - chrono::Duration::seconds(1)), day.pred_opt().unwrap());
+        assert_eq!(
+            cal.day_of(start - chrono::Duration::seconds(1)),
+            day.pred_opt().unwrap()
+        );
     }
 
     const ZONES: [&str; 6] = [

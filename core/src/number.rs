@@ -69,7 +69,9 @@ pub fn parse_ticket_number(number: &str) -> Option<(ServiceCode, u32)> {
     if digits.len() > 3 && digits.starts_with('0') {
         return None;
     }
-    let parsed = ServiceCode::parse(code).ok().filter(|c| c.as_str() == code)?;
+    let parsed = ServiceCode::parse(code)
+        .ok()
+        .filter(|c| c.as_str() == code)?;
     Some((parsed, sequence))
 }
 
@@ -98,7 +100,9 @@ mod tests {
 
     #[test]
     fn non_canonical_numbers_do_not_parse() {
-        for bad in ["A-01", "A-0001", "a-001", "A001", "A-00x", "-001", "ABCD-001"] {
+        for bad in [
+            "A-01", "A-0001", "a-001", "A001", "A-00x", "-001", "ABCD-001",
+        ] {
             assert_eq!(parse_ticket_number(bad), None, "{bad:?} parsed");
         }
     }

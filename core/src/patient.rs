@@ -118,7 +118,14 @@ mod tests {
     #[test]
     fn things_that_are_not_phone_numbers_are_refused() {
         for raw in [
-            "", "+", "0", "12345678", "0812abc", "++62812", "08123", "+0812345678",
+            "",
+            "+",
+            "0",
+            "12345678",
+            "0812abc",
+            "++62812",
+            "08123",
+            "+0812345678",
             "0812345678901234567",
         ] {
             let err = normalize_phone(raw).unwrap_err();
@@ -129,7 +136,10 @@ mod tests {
     #[test]
     fn names_are_tidied_or_refused() {
         assert_eq!(normalize_name("  Siti   Rahayu ").unwrap(), "Siti Rahayu");
-        assert_eq!(normalize_name("Ni Luh Putu Ayu").unwrap(), "Ni Luh Putu Ayu");
+        assert_eq!(
+            normalize_name("Ni Luh Putu Ayu").unwrap(),
+            "Ni Luh Putu Ayu"
+        );
         assert_eq!(normalize_name("   "), Err(PatientInputError::EmptyName));
         assert_eq!(normalize_name(""), Err(PatientInputError::EmptyName));
         assert_eq!(

@@ -453,10 +453,19 @@ mod tests {
     fn a_minimal_new_ticket_needs_only_the_service() {
         let id = Uuid::nil();
         let t: NewTicket = serde_json::from_value(serde_json::json!({"service_id": id})).unwrap();
-        assert_eq!(t, NewTicket { service_id: id, ..Default::default() });
+        assert_eq!(
+            t,
+            NewTicket {
+                service_id: id,
+                ..Default::default()
+            }
+        );
         let bad = serde_json::from_value::<NewTicket>(
             serde_json::json!({"service_id": id, "nmae": "typo"}),
         );
-        assert!(bad.is_err(), "unknown fields are refused, not silently dropped");
+        assert!(
+            bad.is_err(),
+            "unknown fields are refused, not silently dropped"
+        );
     }
 }

@@ -70,8 +70,8 @@ impl Args {
                 self.listen
             )
         })?;
-        let calendar = BusinessCalendar::parse(&self.tz)
-            .map_err(|e| format!("GILIRAN_TZ / --tz: {e}"))?;
+        let calendar =
+            BusinessCalendar::parse(&self.tz).map_err(|e| format!("GILIRAN_TZ / --tz: {e}"))?;
         if let Some(password) = &self.admin_password {
             crate::tokens::check_password_strength(password)
                 .map_err(|e| format!("GILIRAN_ADMIN_PASSWORD: {e}"))?;
@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn defaults_run_a_clinic_on_sqlite_in_jakarta() {
         let config = args(&[]).validate().unwrap();
-        assert_eq!(config.database, DatabaseUrl::Sqlite("sqlite://giliran.db".into()));
+        assert_eq!(
+            config.database,
+            DatabaseUrl::Sqlite("sqlite://giliran.db".into())
+        );
         assert_eq!(config.listen.to_string(), "0.0.0.0:8080");
         assert_eq!(config.calendar, BusinessCalendar::default());
     }
@@ -122,7 +125,10 @@ mod tests {
     #[test]
     fn bad_settings_say_what_to_change() {
         let err = args(&["--tz", "Jakarta"]).validate().unwrap_err();
-        assert!(err.contains("GILIRAN_TZ") && err.contains("Asia/Jakarta"), "{err}");
+        assert!(
+            err.contains("GILIRAN_TZ") && err.contains("Asia/Jakarta"),
+            "{err}"
+        );
         let err = args(&["--listen", "8080"]).validate().unwrap_err();
         assert!(err.contains("host:port"), "{err}");
         let err = args(&["--admin-password", "short"]).validate().unwrap_err();

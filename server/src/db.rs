@@ -217,7 +217,11 @@ impl Db {
                     .fetch_optional(reader)
                     .await
             }
-            Db::Postgres(pool) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_optional(pool).await,
+            Db::Postgres(pool) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_optional(pool)
+                    .await
+            }
         }
     }
 
@@ -227,8 +231,16 @@ impl Db {
         args: Vec<Arg>,
     ) -> Result<Vec<R>, sqlx::Error> {
         match self {
-            Db::Sqlite { reader, .. } => bind!(sqlx::query_as::<_, R>(sql), args).fetch_all(reader).await,
-            Db::Postgres(pool) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_all(pool).await,
+            Db::Sqlite { reader, .. } => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_all(reader)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_all(pool)
+                    .await
+            }
         }
     }
 
@@ -239,9 +251,15 @@ impl Db {
     ) -> Result<T, sqlx::Error> {
         match self {
             Db::Sqlite { reader, .. } => {
-                bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_one(reader).await
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_one(reader)
+                    .await
             }
-            Db::Postgres(pool) => bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_one(pool).await,
+            Db::Postgres(pool) => {
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_one(pool)
+                    .await
+            }
         }
     }
 
@@ -308,8 +326,16 @@ impl Tx {
         args: Vec<Arg>,
     ) -> Result<Option<R>, sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_optional(&mut **tx).await,
-            Tx::Postgres(tx) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_optional(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
         }
     }
 
@@ -319,8 +345,16 @@ impl Tx {
         args: Vec<Arg>,
     ) -> Result<Vec<R>, sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_all(&mut **tx).await,
-            Tx::Postgres(tx) => bind!(sqlx::query_as::<_, R>(sql), args).fetch_all(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind!(sqlx::query_as::<_, R>(sql), args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
         }
     }
 
@@ -330,8 +364,16 @@ impl Tx {
         args: Vec<Arg>,
     ) -> Result<T, sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_one(&mut **tx).await,
-            Tx::Postgres(tx) => bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_one(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_one(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_one(&mut **tx)
+                    .await
+            }
         }
     }
 
@@ -342,10 +384,14 @@ impl Tx {
     ) -> Result<Option<T>, sqlx::Error> {
         match self {
             Tx::Sqlite(tx) => {
-                bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_optional(&mut **tx).await
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_optional(&mut **tx)
+                    .await
             }
             Tx::Postgres(tx) => {
-                bind!(sqlx::query_scalar::<_, T>(sql), args).fetch_optional(&mut **tx).await
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_optional(&mut **tx)
+                    .await
             }
         }
     }
@@ -353,8 +399,14 @@ impl Tx {
     /// Runs a statement; returns how many rows it changed.
     pub async fn execute(&mut self, sql: &'static str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Tx::Sqlite(tx) => bind!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
-            Tx::Postgres(tx) => bind!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
+            Tx::Sqlite(tx) => bind!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
         })
     }
 }
@@ -371,7 +423,12 @@ impl<T> RowOfBoth for T where
 
 /// A single value both backends can decode.
 pub trait ScalarOfBoth:
-    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + Unpin
+    for<'r> Decode<'r, Sqlite>
+    + Type<Sqlite>
+    + for<'r> Decode<'r, Postgres>
+    + Type<Postgres>
+    + Send
+    + Unpin
 {
 }
 impl<T> ScalarOfBoth for T where
@@ -383,7 +440,6 @@ impl<T> ScalarOfBoth for T where
         + Unpin
 {
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -408,7 +464,10 @@ mod tests {
     #[test]
     fn passwords_stay_out_of_logs() {
         let url = DatabaseUrl::parse("postgres://giliran:s3cret@db.local:5432/giliran");
-        assert_eq!(url.redacted(), "postgres://giliran:***@db.local:5432/giliran");
+        assert_eq!(
+            url.redacted(),
+            "postgres://giliran:***@db.local:5432/giliran"
+        );
         let url = DatabaseUrl::parse("postgres://giliran@db.local/giliran");
         assert_eq!(url.redacted(), "postgres://giliran@db.local/giliran");
     }

@@ -119,7 +119,15 @@ impl AppError {
         }
     }
 
-    fn parts(self) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+    fn parts(
+        self,
+    ) -> (
+        StatusCode,
+        ErrorCode,
+        String,
+        Option<String>,
+        Option<Ticket>,
+    ) {
         use ErrorCode as C;
         let simple = |status, code, message: String| (status, code, message, None, None);
         match self {
@@ -151,7 +159,9 @@ impl AppError {
                 Some(field.to_owned()),
                 None,
             ),
-            AppError::Unauthorized(why) => simple(StatusCode::UNAUTHORIZED, C::Unauthorized, why.into()),
+            AppError::Unauthorized(why) => {
+                simple(StatusCode::UNAUTHORIZED, C::Unauthorized, why.into())
+            }
             AppError::InvalidCredentials => simple(
                 StatusCode::UNAUTHORIZED,
                 C::InvalidCredentials,
@@ -177,7 +187,15 @@ impl AppError {
     }
 }
 
-fn store_parts(err: StoreError) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+fn store_parts(
+    err: StoreError,
+) -> (
+    StatusCode,
+    ErrorCode,
+    String,
+    Option<String>,
+    Option<Ticket>,
+) {
     use ErrorCode as C;
     let message = err.to_string();
     let (status, code) = match &err {
@@ -219,10 +237,21 @@ fn store_parts(err: StoreError) -> (StatusCode, ErrorCode, String, Option<String
     (status, code, message, field, ticket)
 }
 
-fn database_parts(err: &sqlx::Error) -> (StatusCode, ErrorCode, String, Option<String>, Option<Ticket>) {
+fn database_parts(
+    err: &sqlx::Error,
+) -> (
+    StatusCode,
+    ErrorCode,
+    String,
+    Option<String>,
+    Option<Ticket>,
+) {
     let unavailable = matches!(
         err,
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)
+        sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
     );
     if unavailable {
         tracing::warn!(error = %err, "database unavailable");

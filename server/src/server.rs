@@ -38,19 +38,28 @@ impl Running {
 }
 
 /// Connects to the database, prepares it and starts serving on `listener`.
-pub async fn start(config: Config, clock: Arc<dyn Clock>, listener: TcpListener) -> anyhow::Result<Running> {
+pub async fn start(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    listener: TcpListener,
+) -> anyhow::Result<Running> {
     let db = Db::connect(&config.database, &config.pool)
         .await
         .with_context(|| format!("opening the database {}", config.database.redacted()))?;
     let store = Store::new(db, config.calendar, config.policy);
-    match store.seed(config.admin_password.as_deref(), clock.now()).await? {
+    match store
+        .seed(config.admin_password.as_deref(), clock.now())
+        .await?
+    {
         SeedOutcome::Seeded {
             generated_password: Some(password),
         } => tracing::warn!(
             "first start: created user `admin` with password {password} — it is shown only this once; \
              log in and change it, or set GILIRAN_ADMIN_PASSWORD before the first start"
         ),
-        SeedOutcome::Seeded { .. } => tracing::info!("first start: created user `admin` and the default services"),
+        SeedOutcome::Seeded { .. } => {
+            tracing::info!("first start: created user `admin` and the default services")
+        }
         SeedOutcome::AlreadySeeded => {}
     }
     let expired = store.expire_past_days(clock.now()).await?;
@@ -64,7 +73,12 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>, listener: TcpListener)
         store: store.clone(),
         clock: Arc::clone(&clock),
     };
-    let rollover = tokio::spawn(expire_at_day_end(store.clone(), clock, config.rollover_check, stopped.clone()));
+    let rollover = tokio::spawn(expire_at_day_end(
+        store.clone(),
+        clock,
+        config.rollover_check,
+        stopped.clone(),
+    ));
     let app = api::router(state);
     let task_store = store.clone();
     let task = tokio::spawn(async move {

@@ -80,7 +80,12 @@ async fn stop(mut started: Started) {
     assert!(exit.success(), "graceful stop exits 0, got {exit}");
 }
 
-async fn post(client: &reqwest::Client, url: String, body: Value, token: Option<&str>) -> (u16, Value) {
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    body: Value,
+    token: Option<&str>,
+) -> (u16, Value) {
     let mut request = client.post(url).json(&body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -100,8 +105,15 @@ async fn a_clinic_starts_with_no_setup_and_keeps_its_queue_across_a_restart() {
         .generated_password
         .clone()
         .expect("first start prints the generated admin password");
-    assert!(dir.path().join("giliran.db").exists(), "SQLite file in the working directory");
-    let health = client.get(format!("{}/healthz", first.base)).send().await.expect("healthz");
+    assert!(
+        dir.path().join("giliran.db").exists(),
+        "SQLite file in the working directory"
+    );
+    let health = client
+        .get(format!("{}/healthz", first.base))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status().as_u16(), 200);
 
     let (status, login) = post(
@@ -121,7 +133,10 @@ async fn a_clinic_starts_with_no_setup_and_keeps_its_queue_across_a_restart() {
         .await
         .expect("json");
     let names: Vec<&str> = services.iter().filter_map(|s| s["name"].as_str()).collect();
-    assert_eq!(names, ["Poli Umum", "Poli Gigi", "Poli Anak", "Poli Kandungan"]);
+    assert_eq!(
+        names,
+        ["Poli Umum", "Poli Gigi", "Poli Anak", "Poli Kandungan"]
+    );
     let (status, issued) = post(
         &client,
         format!("{}/api/v1/tickets", first.base),
@@ -133,7 +148,10 @@ async fn a_clinic_starts_with_no_setup_and_keeps_its_queue_across_a_restart() {
     stop(first).await;
 
     let second = start(dir.path()).await;
-    assert_eq!(second.generated_password, None, "the password is printed only once");
+    assert_eq!(
+        second.generated_password, None,
+        "the password is printed only once"
+    );
     let (status, _) = post(
         &client,
         format!("{}/api/v1/auth/login", second.base),
@@ -150,7 +168,10 @@ async fn a_clinic_starts_with_no_setup_and_keeps_its_queue_across_a_restart() {
     )
     .await;
     assert_eq!(status, 201);
-    assert_eq!(next["ticket"]["number"], "A-002", "numbering continues after a restart");
+    assert_eq!(
+        next["ticket"]["number"], "A-002",
+        "numbering continues after a restart"
+    );
     assert_eq!(next["ticket"]["people_ahead"], 1);
     stop(second).await;
 }
@@ -172,5 +193,8 @@ async fn bad_settings_stop_the_server_with_a_message_saying_what_to_change() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(hint), "{flag} {value}: {stderr}");
     }
-    assert!(!dir.path().join("giliran.db").exists(), "nothing is created before the settings are valid");
+    assert!(
+        !dir.path().join("giliran.db").exists(),
+        "nothing is created before the settings are valid"
+    );
 }

@@ -95,8 +95,15 @@ impl Reply {
 
     /// The contract error code, checking the body has exactly the contract's shape.
     pub fn error_code(&self) -> ErrorCode {
-        let error = self.body.get("error").unwrap_or_else(|| panic!("no error in {}", self.body));
-        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+        let error = self
+            .body
+            .get("error")
+            .unwrap_or_else(|| panic!("no error in {}", self.body));
+        assert!(
+            error["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.body
+        );
         serde_json::from_value(error["code"].clone()).unwrap_or(ErrorCode::Unknown)
     }
 
@@ -195,7 +202,13 @@ impl TestServer {
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut request = self.http.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -216,7 +229,13 @@ impl TestServer {
     }
 
     /// Sends raw bytes with a content type, for malformed bodies.
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> Reply {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
         let mut request = self.http.post(self.url(path)).body(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -229,7 +248,11 @@ impl TestServer {
 
     pub async fn login(&self, username: &str, password: &str) -> String {
         let reply = self
-            .post("/api/v1/auth/login", None, json!({"username": username, "password": password}))
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"username": username, "password": password}),
+            )
             .await;
         reply.assert_ok();
         reply.json::<LoginResponse>().token
@@ -253,8 +276,11 @@ impl TestServer {
 
     /// The id of the counter with this number.
     pub async fn counter_id(&self, admin_token: &str, number: u32) -> Uuid {
-        let counters: Vec<giliran_core::wire::Counter> =
-            self.get("/api/v1/admin/counters", Some(admin_token)).await.assert_ok().json();
+        let counters: Vec<giliran_core::wire::Counter> = self
+            .get("/api/v1/admin/counters", Some(admin_token))
+            .await
+            .assert_ok()
+            .json();
         counters
             .into_iter()
             .find(|c| c.number == number)
@@ -277,7 +303,10 @@ impl TestServer {
     /// What the patient sees.
     pub async fn track(&self, issued: &IssuedTicket) -> Ticket {
         let reply = self
-            .get(&format!("/api/v1/tickets/{}", issued.ticket.id), Some(&issued.tracking_token))
+            .get(
+                &format!("/api/v1/tickets/{}", issued.ticket.id),
+                Some(&issued.tracking_token),
+            )
             .await;
         reply.assert_ok();
         reply.json::<giliran_core::wire::TicketView>().ticket
@@ -285,8 +314,13 @@ impl TestServer {
 
     /// `POST /api/v1/counters/{id}/{action}` with an empty body.
     pub async fn counter_action(&self, token: &str, counter: Uuid, action: &str) -> Reply {
-        self.send(Method::POST, &format!("/api/v1/counters/{counter}/{action}"), Some(token), None)
-            .await
+        self.send(
+            Method::POST,
+            &format!("/api/v1/counters/{counter}/{action}"),
+            Some(token),
+            None,
+        )
+        .await
     }
 
     /// Calls the next patient; `None` when nobody waits.
@@ -303,7 +337,8 @@ async fn into_reply(response: reqwest::Response) -> Reply {
     let body = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     Reply { status, body }
 }

@@ -25,7 +25,9 @@ async fn thousand_tickets_from_fifty_clients_are_numbered_without_gaps(backend: 
         clients.spawn(async move {
             let mut numbers = Vec::with_capacity(20);
             for _ in 0..20 {
-                let reply = server.post("/api/v1/tickets", None, json!({"service_id": umum.id})).await;
+                let reply = server
+                    .post("/api/v1/tickets", None, json!({"service_id": umum.id}))
+                    .await;
                 assert_eq!(reply.status.as_u16(), 201, "{}", reply.body);
                 numbers.push(reply.json::<IssuedTicket>().ticket.number);
             }
@@ -34,10 +36,18 @@ async fn thousand_tickets_from_fifty_clients_are_numbered_without_gaps(backend: 
     }
     let mut numbers: Vec<String> = clients.join_all().await.into_iter().flatten().collect();
     numbers.sort_by_key(|n| n[2..].parse::<u32>().unwrap_or(0));
-    let expected: Vec<String> = (1..=1000).map(|i| giliran_core::format_ticket_number("A", i)).collect();
-    assert_eq!(numbers, expected, "exactly A-001…A-1000, no gap, no duplicate");
+    let expected: Vec<String> = (1..=1000)
+        .map(|i| giliran_core::format_ticket_number("A", i))
+        .collect();
+    assert_eq!(
+        numbers, expected,
+        "exactly A-001…A-1000, no gap, no duplicate"
+    );
     assert_eq!(server.service("A").await.waiting, 1000);
-    Arc::into_inner(server).expect("clients are done").stop().await;
+    Arc::into_inner(server)
+        .expect("clients are done")
+        .stop()
+        .await;
 }
 
 async fn eight_counters_calling_at_once_call_each_ticket_exactly_once(backend: Backend) {
@@ -59,7 +69,9 @@ async fn eight_counters_calling_at_once_call_each_ticket_exactly_once(backend: B
     }
     let mut issued = HashSet::new();
     for _ in 0..500 {
-        let reply = server.post("/api/v1/tickets", None, json!({"service_id": umum.id})).await;
+        let reply = server
+            .post("/api/v1/tickets", None, json!({"service_id": umum.id}))
+            .await;
         issued.insert(reply.json::<IssuedTicket>().ticket.id);
     }
 
@@ -89,12 +101,18 @@ async fn eight_counters_calling_at_once_call_each_ticket_exactly_once(backend: B
         *per_ticket.entry(*ticket).or_default() += 1;
     }
     assert_eq!(calls.len(), 500, "500 calls for 500 tickets");
-    assert!(per_ticket.values().all(|n| *n == 1), "a ticket was called twice");
+    assert!(
+        per_ticket.values().all(|n| *n == 1),
+        "a ticket was called twice"
+    );
     assert_eq!(per_ticket.keys().copied().collect::<HashSet<_>>(), issued);
     let busy: HashSet<Uuid> = calls.iter().map(|(_, c)| *c).collect();
     assert!(busy.len() > 1, "the work was shared between counters");
     assert_eq!(server.service("A").await.waiting, 0);
-    Arc::into_inner(server).expect("desks are done").stop().await;
+    Arc::into_inner(server)
+        .expect("desks are done")
+        .stop()
+        .await;
 }
 
 async fn one_phone_racing_itself_gets_one_ticket(backend: Backend) {
@@ -107,20 +125,33 @@ async fn one_phone_racing_itself_gets_one_ticket(backend: Backend) {
         let service = services[i % services.len()].id;
         attempts.spawn(async move {
             server
-                .post("/api/v1/tickets", None, json!({"service_id": service, "phone": "0812-0000-1111"}))
+                .post(
+                    "/api/v1/tickets",
+                    None,
+                    json!({"service_id": service, "phone": "0812-0000-1111"}),
+                )
                 .await
         });
     }
     let replies = attempts.join_all().await;
-    let created: Vec<_> = replies.iter().filter(|r| r.status.as_u16() == 201).collect();
+    let created: Vec<_> = replies
+        .iter()
+        .filter(|r| r.status.as_u16() == 201)
+        .collect();
     assert_eq!(created.len(), 1, "exactly one ticket for one patient");
     let winner = created[0].json::<IssuedTicket>().ticket;
     for reply in replies.iter().filter(|r| r.status.as_u16() != 201) {
         reply.assert_error(409, giliran_core::wire::ErrorCode::ActiveTicketExists);
-        let existing = reply.json::<giliran_core::wire::ErrorBody>().ticket.expect("existing ticket");
+        let existing = reply
+            .json::<giliran_core::wire::ErrorBody>()
+            .ticket
+            .expect("existing ticket");
         assert_eq!(existing.id, winner.id);
     }
     let waiting: u32 = server.services().await.iter().map(|s| s.waiting).sum();
     assert_eq!(waiting, 1);
-    Arc::into_inner(server).expect("attempts are done").stop().await;
+    Arc::into_inner(server)
+        .expect("attempts are done")
+        .stop()
+        .await;
 }

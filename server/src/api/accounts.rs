@@ -38,7 +38,11 @@ async fn login(
     if req.username.len() > 64 || req.password.len() > 1024 {
         return Err(AppError::InvalidCredentials);
     }
-    match state.store.login(&req.username, &req.password, state.now()).await? {
+    match state
+        .store
+        .login(&req.username, &req.password, state.now())
+        .await?
+    {
         LoginOutcome::Welcome(response) => {
             tracing::info!(user = %response.user.username, "login");
             Ok(Json(response))
@@ -63,7 +67,9 @@ async fn logout(State(state): State<AppState>, Bearer(token): Bearer) -> AppResu
     if state.store.logout(&token).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(AppError::Unauthorized("the session is unknown or has expired"))
+        Err(AppError::Unauthorized(
+            "the session is unknown or has expired",
+        ))
     }
 }
 

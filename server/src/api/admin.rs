@@ -35,7 +35,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
-async fn list_services(State(state): State<AppState>, _admin: Admin) -> AppResult<Json<Vec<Service>>> {
+async fn list_services(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> AppResult<Json<Vec<Service>>> {
     Ok(Json(state.store.services(state.now()).await?))
 }
 
@@ -81,7 +84,9 @@ async fn update_service(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(update): ApiJson<ServiceUpdate>,
 ) -> AppResult<Json<Service>> {
-    Ok(Json(state.store.update_service(id, &update, state.now()).await?))
+    Ok(Json(
+        state.store.update_service(id, &update, state.now()).await?,
+    ))
 }
 
 /// All counters.
@@ -93,7 +98,10 @@ async fn update_service(
         (status = 403, description = "`forbidden`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
-async fn list_counters(State(state): State<AppState>, _admin: Admin) -> AppResult<Json<Vec<Counter>>> {
+async fn list_counters(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> AppResult<Json<Vec<Counter>>> {
     Ok(Json(state.store.counters().await?))
 }
 

@@ -81,7 +81,12 @@ async fn call_next(
     Ok(Json(TicketResult { ticket }))
 }
 
-async fn act(state: &AppState, staff: &Staff, id: Uuid, action: Action) -> AppResult<Json<TicketView>> {
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    id: Uuid,
+    action: Action,
+) -> AppResult<Json<TicketView>> {
     ensure_assigned(staff, id)?;
     let ticket = state.store.act_on_current(id, action, state.now()).await?;
     Ok(Json(TicketView { ticket }))
@@ -100,7 +105,11 @@ async fn act(state: &AppState, staff: &Staff, id: Uuid, action: Action) -> AppRe
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn recall(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<TicketView>> {
+async fn recall(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<TicketView>> {
     act(&state, &staff, id, Action::Recall).await
 }
 
@@ -117,7 +126,11 @@ async fn recall(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPat
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn complete(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<TicketView>> {
+async fn complete(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<TicketView>> {
     act(&state, &staff, id, Action::Complete).await
 }
 
@@ -134,7 +147,11 @@ async fn complete(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiP
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn skip(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<TicketView>> {
+async fn skip(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<TicketView>> {
     act(&state, &staff, id, Action::Skip).await
 }
 
@@ -189,7 +206,10 @@ async fn cancel(
     ApiJson(req): ApiJson<CancelRequest>,
 ) -> AppResult<Json<TicketView>> {
     ensure_assigned(&staff, id)?;
-    let ticket = state.store.cancel_by_staff(id, req.ticket_id, state.now()).await?;
+    let ticket = state
+        .store
+        .cancel_by_staff(id, req.ticket_id, state.now())
+        .await?;
     Ok(Json(TicketView { ticket }))
 }
 
@@ -235,7 +255,11 @@ async fn transfer(
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn pause(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<Counter>> {
+async fn pause(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
     Ok(Json(state.store.set_paused(id, true).await?))
 }
@@ -252,7 +276,11 @@ async fn pause(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn resume(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<Counter>> {
+async fn resume(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
     Ok(Json(state.store.set_paused(id, false).await?))
 }
@@ -269,7 +297,11 @@ async fn resume(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPat
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
-async fn queue(State(state): State<AppState>, staff: Staff, ApiPath(id): ApiPath<Uuid>) -> AppResult<Json<CounterQueue>> {
+async fn queue(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> AppResult<Json<CounterQueue>> {
     ensure_assigned(&staff, id)?;
     Ok(Json(state.store.counter_queue(id, state.now()).await?))
 }

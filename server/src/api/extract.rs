@@ -31,14 +31,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
         let header = parts
             .headers
             .get(AUTHORIZATION)
-            .ok_or(AppError::Unauthorized("send the token as Authorization: Bearer <token>"))?;
+            .ok_or(AppError::Unauthorized(
+                "send the token as Authorization: Bearer <token>",
+            ))?;
         let token = header
             .to_str()
             .ok()
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 256)
-            .ok_or(AppError::Unauthorized("the Authorization header must be Bearer <token>"))?;
+            .ok_or(AppError::Unauthorized(
+                "the Authorization header must be Bearer <token>",
+            ))?;
         Ok(Bearer(token.to_owned()))
     }
 }
@@ -50,13 +54,19 @@ pub struct Staff(pub Principal);
 impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
-        let principal = state
-            .store
-            .authenticate(&token, state.now())
-            .await?
-            .ok_or(AppError::Unauthorized("the session is unknown or has expired; log in again"))?;
+        let principal =
+            state
+                .store
+                .authenticate(&token, state.now())
+                .await?
+                .ok_or(AppError::Unauthorized(
+                    "the session is unknown or has expired; log in again",
+                ))?;
         Ok(Staff(principal))
     }
 }
@@ -68,7 +78,10 @@ pub struct Admin(pub Principal);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Staff(principal) = Staff::from_request_parts(parts, state).await?;
         if principal.role != Role::Admin {
             return Err(AppError::Forbidden("only admins may do this"));

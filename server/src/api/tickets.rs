@@ -38,9 +38,16 @@ async fn issue(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<NewTicket>,
 ) -> AppResult<(StatusCode, Json<IssuedTicket>)> {
-    let req = IssueRequest::try_from(req).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    let req =
+        IssueRequest::try_from(req).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     let (ticket, tracking_token) = state.store.issue_ticket(&req, state.now()).await?;
-    Ok((StatusCode::CREATED, Json(IssuedTicket { ticket, tracking_token })))
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedTicket {
+            ticket,
+            tracking_token,
+        }),
+    ))
 }
 
 /// Follow a ticket: status, people ahead, estimated wait, the counter once called. A transferred
@@ -81,6 +88,9 @@ async fn cancel(
     ApiPath(id): ApiPath<Uuid>,
     Bearer(token): Bearer,
 ) -> AppResult<Json<TicketView>> {
-    let ticket = state.store.cancel_by_patient(id, &token, state.now()).await?;
+    let ticket = state
+        .store
+        .cancel_by_patient(id, &token, state.now())
+        .await?;
     Ok(Json(TicketView { ticket }))
 }

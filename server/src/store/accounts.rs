@@ -9,7 +9,9 @@ use uuid::Uuid;
 use super::Store;
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
-use crate::tokens::{check_password_strength, hash_password, hash_token, new_token, verify_password};
+use crate::tokens::{
+    check_password_strength, hash_password, hash_token, new_token, verify_password,
+};
 
 /// How long a login lasts: a long hospital shift.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
@@ -49,13 +51,17 @@ struct UserRow {
     password_hash: String,
 }
 
+macro_rules! user_select {
+    () => {
+        "SELECT id, username, display_name, role, disabled, password_hash FROM users "
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct UserCounter {
     user_id: Uuid,
     counter_id: Uuid,
 }
-
-
 
 fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid {
@@ -68,9 +74,9 @@ fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
 fn check_username(raw: &str) -> Result<String, StoreError> {
     let name = raw.trim().to_lowercase();
     let ok = (3..=32).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
     if ok {
         Ok(name)
     } else {
@@ -84,7 +90,10 @@ fn check_username(raw: &str) -> Result<String, StoreError> {
 fn check_display_name(raw: &str) -> Result<String, StoreError> {
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(invalid("display_name", "display_name must be 1 to 80 characters"));
+        return Err(invalid(
+            "display_name",
+            "display_name must be 1 to 80 characters",
+        ));
     }
     Ok(name)
 }
@@ -113,7 +122,10 @@ impl Store {
         let username = username.trim().to_lowercase();
         let row: Option<UserRow> = self
             .db
-            .fetch_optional(concat!("SELECT id, username, display_name, role, disabled, password_hash FROM users ", "WHERE username = $1"), args![username])
+            .fetch_optional(
+                concat!(user_select!(), "WHERE username = $1"),
+                args![username],
+            )
             .await?;
         let stored = row
             .as_ref()
@@ -155,14 +167,21 @@ impl Store {
     pub async fn logout(&self, token: &str) -> Result<bool, StoreError> {
         let mut tx = self.db.begin().await?;
         let n = tx
-            .execute("DELETE FROM sessions WHERE token_hash = $1", args![hash_token(token)])
+            .execute(
+                "DELETE FROM sessions WHERE token_hash = $1",
+                args![hash_token(token)],
+            )
             .await?;
         tx.commit().await?;
         Ok(n > 0)
     }
 
     /// The principal behind a bearer token, if the session is live and the user enabled.
-    pub async fn authenticate(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Principal>, StoreError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Principal>, StoreError> {
         let row: Option<UserRow> = self
             .db
             .fetch_optional(
@@ -197,7 +216,7 @@ impl Store {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         let rows: Vec<UserRow> = self
             .db
-            .fetch_all(concat!("SELECT id, username, display_name, role, disabled, password_hash FROM users ", "ORDER BY username"), args![])
+            .fetch_all(concat!(user_select!(), "ORDER BY username"), args![])
             .await?;
         let links: Vec<UserCounter> = self
             .db
@@ -223,7 +242,7 @@ impl Store {
     pub async fn user(&self, id: Uuid) -> Result<User, StoreError> {
         let row: UserRow = self
             .db
-            .fetch_optional(concat!("SELECT id, username, display_name, role, disabled, password_hash FROM users ", "WHERE id = $1"), args![id])
+            .fetch_optional(concat!(user_select!(), "WHERE id = $1"), args![id])
             .await?
             .ok_or(StoreError::NotFound(Entity::User))?;
         let counters = self.counters_of(id).await?;
@@ -251,7 +270,11 @@ impl Store {
 
     /// Changes an account. A new password or disabling ends the user's sessions.
     pub async fn update_user(&self, id: Uuid, update: &UserUpdate) -> Result<User, StoreError> {
-        let display_name = update.display_name.as_deref().map(check_display_name).transpose()?;
+        let display_name = update
+            .display_name
+            .as_deref()
+            .map(check_display_name)
+            .transpose()?;
         let hash = match &update.password {
             Some(password) => {
                 check_password_strength(password).map_err(|m| invalid("password", m))?;
@@ -265,19 +288,29 @@ impl Store {
             .await?;
         exists.ok_or(StoreError::NotFound(Entity::User))?;
         if let Some(name) = display_name {
-            tx.execute("UPDATE users SET display_name = $1 WHERE id = $2", args![name, id])
-                .await?;
+            tx.execute(
+                "UPDATE users SET display_name = $1 WHERE id = $2",
+                args![name, id],
+            )
+            .await?;
         }
         if let Some(hash) = hash {
-            tx.execute("UPDATE users SET password_hash = $1 WHERE id = $2", args![hash, id])
-                .await?;
+            tx.execute(
+                "UPDATE users SET password_hash = $1 WHERE id = $2",
+                args![hash, id],
+            )
+            .await?;
         }
         if let Some(disabled) = update.disabled {
-            tx.execute("UPDATE users SET disabled = $1 WHERE id = $2", args![disabled, id])
-                .await?;
+            tx.execute(
+                "UPDATE users SET disabled = $1 WHERE id = $2",
+                args![disabled, id],
+            )
+            .await?;
         }
         if update.password.is_some() || update.disabled == Some(true) {
-            tx.execute("DELETE FROM sessions WHERE user_id = $1", args![id]).await?;
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", args![id])
+                .await?;
         }
         if let Some(counters) = &update.counters {
             tx.execute("DELETE FROM user_counters WHERE user_id = $1", args![id])
@@ -289,7 +322,11 @@ impl Store {
     }
 
     /// Creates the first admin inside the seeding transaction.
-    pub(super) async fn insert_admin(tx: &mut Tx, password: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub(super) async fn insert_admin(
+        tx: &mut Tx,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let hash = hash_off_thread(password.to_owned()).await?;
         tx.execute(
             "INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) \
@@ -315,7 +352,10 @@ fn user_of(row: UserRow, counters: Vec<Uuid>) -> User {
 async fn set_counters(tx: &mut Tx, user_id: Uuid, counters: &[Uuid]) -> Result<(), StoreError> {
     for counter_id in counters {
         let exists: Option<i64> = tx
-            .scalar_optional("SELECT number FROM counters WHERE id = $1", args![*counter_id])
+            .scalar_optional(
+                "SELECT number FROM counters WHERE id = $1",
+                args![*counter_id],
+            )
             .await?;
         exists.ok_or(StoreError::NotFound(Entity::Counter))?;
         tx.execute(

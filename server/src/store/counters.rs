@@ -44,7 +44,10 @@ impl Store {
     pub async fn counters(&self) -> Result<Vec<Counter>, StoreError> {
         let rows: Vec<CounterRow> = self
             .db
-            .fetch_all("SELECT id, number, name, paused FROM counters ORDER BY number", args![])
+            .fetch_all(
+                "SELECT id, number, name, paused FROM counters ORDER BY number",
+                args![],
+            )
             .await?;
         let links: Vec<CounterService> = self
             .db
@@ -72,7 +75,10 @@ impl Store {
     pub async fn counter(&self, id: Uuid) -> Result<Counter, StoreError> {
         let row: CounterRow = self
             .db
-            .fetch_optional("SELECT id, number, name, paused FROM counters WHERE id = $1", args![id])
+            .fetch_optional(
+                "SELECT id, number, name, paused FROM counters WHERE id = $1",
+                args![id],
+            )
             .await?
             .ok_or(StoreError::NotFound(Entity::Counter))?;
         let links: Vec<CounterService> = self
@@ -91,7 +97,11 @@ impl Store {
         })
     }
 
-    pub async fn create_counter(&self, new: &NewCounter, now: DateTime<Utc>) -> Result<Counter, StoreError> {
+    pub async fn create_counter(
+        &self,
+        new: &NewCounter,
+        now: DateTime<Utc>,
+    ) -> Result<Counter, StoreError> {
         let name = check_name(&new.name)?;
         if new.number == 0 {
             return Err(StoreError::Invalid {
@@ -112,7 +122,11 @@ impl Store {
         self.counter(id).await
     }
 
-    pub async fn update_counter(&self, id: Uuid, update: &CounterUpdate) -> Result<Counter, StoreError> {
+    pub async fn update_counter(
+        &self,
+        id: Uuid,
+        update: &CounterUpdate,
+    ) -> Result<Counter, StoreError> {
         let name = update.name.as_deref().map(check_name).transpose()?;
         let mut tx = self.db.begin().await?;
         let exists: Option<i64> = tx
@@ -120,16 +134,25 @@ impl Store {
             .await?;
         exists.ok_or(StoreError::NotFound(Entity::Counter))?;
         if let Some(name) = name {
-            tx.execute("UPDATE counters SET name = $1 WHERE id = $2", args![name, id])
-                .await?;
+            tx.execute(
+                "UPDATE counters SET name = $1 WHERE id = $2",
+                args![name, id],
+            )
+            .await?;
         }
         if let Some(paused) = update.paused {
-            tx.execute("UPDATE counters SET paused = $1 WHERE id = $2", args![paused, id])
-                .await?;
+            tx.execute(
+                "UPDATE counters SET paused = $1 WHERE id = $2",
+                args![paused, id],
+            )
+            .await?;
         }
         if let Some(services) = &update.service_ids {
-            tx.execute("DELETE FROM counter_services WHERE counter_id = $1", args![id])
-                .await?;
+            tx.execute(
+                "DELETE FROM counter_services WHERE counter_id = $1",
+                args![id],
+            )
+            .await?;
             set_services(&mut tx, id, services).await?;
         }
         tx.commit().await?;
@@ -150,7 +173,11 @@ impl Store {
 }
 
 /// Links a counter to its services in the given order; every id must exist and appear once.
-async fn set_services(tx: &mut Tx, counter_id: Uuid, service_ids: &[Uuid]) -> Result<(), StoreError> {
+async fn set_services(
+    tx: &mut Tx,
+    counter_id: Uuid,
+    service_ids: &[Uuid],
+) -> Result<(), StoreError> {
     let mut seen = HashSet::new();
     if let Some(dup) = service_ids.iter().find(|id| !seen.insert(**id)) {
         return Err(StoreError::Invalid {
@@ -160,7 +187,10 @@ async fn set_services(tx: &mut Tx, counter_id: Uuid, service_ids: &[Uuid]) -> Re
     }
     for (position, service_id) in service_ids.iter().enumerate() {
         let exists: Option<String> = tx
-            .scalar_optional("SELECT code FROM services WHERE id = $1", args![*service_id])
+            .scalar_optional(
+                "SELECT code FROM services WHERE id = $1",
+                args![*service_id],
+            )
             .await?;
         exists.ok_or(StoreError::NotFound(Entity::Service))?;
         tx.execute(

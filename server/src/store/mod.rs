@@ -101,7 +101,7 @@ impl TicketRow {
             }),
             _ => None,
         };
-        let patient = with_patient.then(|| PatientDetails {
+        let patient = with_patient.then_some(PatientDetails {
             name: self.name,
             phone: self.phone,
         });

@@ -26,7 +26,11 @@ const SERVICES: [(&str, &str); 4] = [
 impl Store {
     /// Seeds an empty database once. The `seeded` marker row is inserted first, so replicas
     /// starting together seed exactly once: the others wait on it and then find it taken.
-    pub async fn seed(&self, admin_password: Option<&str>, now: DateTime<Utc>) -> Result<SeedOutcome, StoreError> {
+    pub async fn seed(
+        &self,
+        admin_password: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<SeedOutcome, StoreError> {
         let mut tx = self.db.begin().await?;
         let claimed = tx
             .execute(
@@ -57,7 +61,9 @@ impl Store {
             )
             .await?;
         }
-        let generated = admin_password.is_none().then(crate::tokens::generate_password);
+        let generated = admin_password
+            .is_none()
+            .then(crate::tokens::generate_password);
         let password = admin_password.or(generated.as_deref()).unwrap_or_default();
         Store::insert_admin(&mut tx, password, now).await?;
         tx.commit().await?;

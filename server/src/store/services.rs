@@ -65,7 +65,10 @@ impl Store {
     pub async fn services(&self, now: DateTime<Utc>) -> Result<Vec<Service>, StoreError> {
         let rows: Vec<ServiceRow> = self
             .db
-            .fetch_all(concat!(service_select!(), "ORDER BY s.code"), args![self.today(now)])
+            .fetch_all(
+                concat!(service_select!(), "ORDER BY s.code"),
+                args![self.today(now)],
+            )
             .await?;
         Ok(rows.into_iter().map(Service::from).collect())
     }
@@ -73,12 +76,20 @@ impl Store {
     pub async fn service(&self, id: Uuid, now: DateTime<Utc>) -> Result<Service, StoreError> {
         let row: Option<ServiceRow> = self
             .db
-            .fetch_optional(concat!(service_select!(), "WHERE s.id = $2"), args![self.today(now), id])
+            .fetch_optional(
+                concat!(service_select!(), "WHERE s.id = $2"),
+                args![self.today(now), id],
+            )
             .await?;
-        row.map(Service::from).ok_or(StoreError::NotFound(Entity::Service))
+        row.map(Service::from)
+            .ok_or(StoreError::NotFound(Entity::Service))
     }
 
-    pub async fn create_service(&self, new: &NewService, now: DateTime<Utc>) -> Result<Service, StoreError> {
+    pub async fn create_service(
+        &self,
+        new: &NewService,
+        now: DateTime<Utc>,
+    ) -> Result<Service, StoreError> {
         let code = ServiceCode::parse(&new.code).map_err(|e| StoreError::Invalid {
             field: "code",
             message: e.to_string(),
@@ -110,8 +121,11 @@ impl Store {
             .await?;
         exists.ok_or(StoreError::NotFound(Entity::Service))?;
         if let Some(name) = name {
-            tx.execute("UPDATE services SET name = $1 WHERE id = $2", args![name, id])
-                .await?;
+            tx.execute(
+                "UPDATE services SET name = $1 WHERE id = $2",
+                args![name, id],
+            )
+            .await?;
         }
         if let Some(quota) = update.daily_quota {
             tx.execute(
@@ -121,8 +135,11 @@ impl Store {
             .await?;
         }
         if let Some(open) = update.open {
-            tx.execute("UPDATE services SET open = $1 WHERE id = $2", args![open, id])
-                .await?;
+            tx.execute(
+                "UPDATE services SET open = $1 WHERE id = $2",
+                args![open, id],
+            )
+            .await?;
         }
         tx.commit().await?;
         self.service(id, now).await

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use giliran_core::call_order::{Priority, estimate_wait};
-use giliran_core::patient::{PatientInputError, normalize_name, normalize_phone, validate_device_id};
+use giliran_core::patient::{
+    PatientInputError, normalize_name, normalize_phone, validate_device_id,
+};
 use giliran_core::status::{Action, TicketStatus};
 use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket};
 use giliran_core::{call_order, format_ticket_number};
@@ -31,7 +33,11 @@ impl TryFrom<NewTicket> for IssueRequest {
             service_id: req.service_id,
             name: req.name.as_deref().map(normalize_name).transpose()?,
             phone: req.phone.as_deref().map(normalize_phone).transpose()?,
-            device_id: req.device_id.as_deref().map(validate_device_id).transpose()?,
+            device_id: req
+                .device_id
+                .as_deref()
+                .map(validate_device_id)
+                .transpose()?,
             priority: req.priority.unwrap_or_default(),
         })
     }
@@ -105,7 +111,10 @@ const WAITING_FOR_COUNTER: &str = concat!(
 );
 
 const TICKET_BY_ID: &str = concat!(ticket_select!(), "WHERE t.id = $1");
-const CURRENT_OF_COUNTER: &str = concat!(ticket_select!(), "WHERE t.counter_id = $1 AND t.status = 'called'");
+const CURRENT_OF_COUNTER: &str = concat!(
+    ticket_select!(),
+    "WHERE t.counter_id = $1 AND t.status = 'called'"
+);
 
 impl Store {
     /// Issues the next number of a service to a patient.
@@ -114,7 +123,10 @@ impl Store {
         req: &IssueRequest,
         now: DateTime<Utc>,
     ) -> Result<(Ticket, String), StoreError> {
-        if let Some(existing) = self.active_ticket_of(req.phone.as_deref(), req.device_id.as_deref()).await? {
+        if let Some(existing) = self
+            .active_ticket_of(req.phone.as_deref(), req.device_id.as_deref())
+            .await?
+        {
             return Err(self.already_active(existing, now).await?);
         }
         let token = new_token();
@@ -124,7 +136,10 @@ impl Store {
             // Another request of the same patient committed between our check and our insert;
             // the partial unique indexes refused this one. Answer as if we had seen it first.
             Err(StoreError::Database(err)) if is_unique_violation(&err) => {
-                return match self.active_ticket_of(req.phone.as_deref(), req.device_id.as_deref()).await? {
+                return match self
+                    .active_ticket_of(req.phone.as_deref(), req.device_id.as_deref())
+                    .await?
+                {
                     Some(existing) => Err(self.already_active(existing, now).await?),
                     None => Err(StoreError::Database(err)),
                 };
@@ -172,7 +187,9 @@ impl Store {
             // The sequence counts every number issued today, so it is the quota's measure; the
             // rollback on return gives the number back.
             if sequence > quota {
-                return Err(StoreError::QuotaFull { quota: count(quota) });
+                return Err(StoreError::QuotaFull {
+                    quota: count(quota),
+                });
             }
         }
         tx.commit().await?;
@@ -201,7 +218,8 @@ impl Store {
         self.patient_row(id, tracking_token).await?;
         let mut tx = self.db.begin().await?;
         let row = ticket_in(&mut tx, id).await?;
-        self.change_status(&mut tx, &row, Action::Cancel, now).await?;
+        self.change_status(&mut tx, &row, Action::Cancel, now)
+            .await?;
         let row = ticket_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
@@ -226,7 +244,8 @@ impl Store {
             return Err(StoreError::CounterPaused);
         }
         if let Some(current) = current_of(&mut tx, counter_id).await? {
-            self.change_status(&mut tx, &current, Action::Complete, now).await?;
+            self.change_status(&mut tx, &current, Action::Complete, now)
+                .await?;
         }
         let next_sql = tx.dialect().pick(NEXT_FOR_COUNTER_PG, NEXT_FOR_COUNTER);
         let cutoff = self.policy.aging_cutoff(now);
@@ -313,7 +332,8 @@ impl Store {
         lock_counter(&mut tx, counter_id).await?;
         let row = ticket_in(&mut tx, ticket_id).await?;
         ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
-        self.change_status(&mut tx, &row, Action::Cancel, now).await?;
+        self.change_status(&mut tx, &row, Action::Cancel, now)
+            .await?;
         let row = ticket_in(&mut tx, ticket_id).await?;
         tx.commit().await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
@@ -355,7 +375,8 @@ impl Store {
                 message: "the ticket is already in that service".into(),
             });
         }
-        self.change_status(&mut tx, &row, Action::Transfer, now).await?;
+        self.change_status(&mut tx, &row, Action::Transfer, now)
+            .await?;
         let new = NewRow {
             id: Uuid::new_v4(),
             visit_id: row.visit_id,
@@ -383,10 +404,17 @@ impl Store {
 
     /// What a counter's screen shows: its current ticket, who waits in call order, the skipped
     /// ones it may requeue, and today's counts for its services.
-    pub async fn counter_queue(&self, counter_id: Uuid, now: DateTime<Utc>) -> Result<CounterQueue, StoreError> {
+    pub async fn counter_queue(
+        &self,
+        counter_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<CounterQueue, StoreError> {
         let today = self.today(now);
         let counter = self.counter(counter_id).await?;
-        let current: Option<TicketRow> = self.db.fetch_optional(CURRENT_OF_COUNTER, args![counter_id]).await?;
+        let current: Option<TicketRow> = self
+            .db
+            .fetch_optional(CURRENT_OF_COUNTER, args![counter_id])
+            .await?;
         let cutoff = self.policy.aging_cutoff(now);
         let waiting_rows: Vec<TicketRow> = self
             .db
@@ -414,23 +442,32 @@ impl Store {
             .await?;
 
         // The list is in call order, so within one service the index is the people ahead.
-        let mut ahead_by_service: Vec<(Uuid, u32, Option<Vec<DateTime<Utc>>>)> = Vec::new();
+        struct Line {
+            service_id: Uuid,
+            ahead: u32,
+            recent_calls: Vec<DateTime<Utc>>,
+        }
+        let mut lines: Vec<Line> = Vec::new();
         let mut waiting = Vec::with_capacity(waiting_rows.len());
         for row in waiting_rows {
-            let slot = match ahead_by_service.iter().position(|(s, _, _)| *s == row.service_id) {
+            let i = match lines.iter().position(|l| l.service_id == row.service_id) {
                 Some(i) => i,
                 None => {
-                    let calls = self.recent_calls(row.service_id, today).await?;
-                    ahead_by_service.push((row.service_id, 0, Some(calls)));
-                    ahead_by_service.len() - 1
+                    let recent_calls = self.recent_calls(row.service_id, today).await?;
+                    lines.push(Line {
+                        service_id: row.service_id,
+                        ahead: 0,
+                        recent_calls,
+                    });
+                    lines.len() - 1
                 }
             };
-            let (_, ahead, calls) = &mut ahead_by_service[slot];
+            let line = &mut lines[i];
             let standing = Standing {
-                people_ahead: Some(*ahead),
-                eta_seconds: eta_seconds(*ahead, calls.as_deref().unwrap_or_default()),
+                people_ahead: Some(line.ahead),
+                eta_seconds: eta_seconds(line.ahead, &line.recent_calls),
             };
-            *ahead += 1;
+            line.ahead += 1;
             waiting.push(row.into_ticket(today, standing, true));
         }
 
@@ -460,7 +497,12 @@ impl Store {
     }
 
     /// The status `action` leads to from the ticket's status as of today, or the refusal.
-    fn checked(&self, row: &TicketRow, action: Action, now: DateTime<Utc>) -> Result<TicketStatus, StoreError> {
+    fn checked(
+        &self,
+        row: &TicketRow,
+        action: Action,
+        now: DateTime<Utc>,
+    ) -> Result<TicketStatus, StoreError> {
         let status = row.status.as_of(row.business_day, self.today(now));
         Ok(status.apply(action)?)
     }
@@ -476,12 +518,19 @@ impl Store {
     ) -> Result<TicketStatus, StoreError> {
         let next = self.checked(row, action, now)?;
         let recall = i64::from(action == Action::Recall);
-        let finished_at = (next != TicketStatus::Called && next != TicketStatus::Waiting).then_some(now);
+        let finished_at =
+            (next != TicketStatus::Called && next != TicketStatus::Waiting).then_some(now);
         let changed = tx
             .execute(
                 "UPDATE tickets SET status = $1, recalls = recalls + $2, finished_at = $3 \
                  WHERE id = $4 AND status = $5",
-                args![next.as_str(), recall, finished_at, row.id, row.status.as_str()],
+                args![
+                    next.as_str(),
+                    recall,
+                    finished_at,
+                    row.id,
+                    row.status.as_str()
+                ],
             )
             .await?;
         if changed == 0 {
@@ -527,7 +576,12 @@ impl Store {
         Ok(last.map_or(now, |last| now.max(last + Duration::microseconds(1))))
     }
 
-    async fn ticket_with_standing(&self, id: Uuid, now: DateTime<Utc>, with_patient: bool) -> Result<Ticket, StoreError> {
+    async fn ticket_with_standing(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        with_patient: bool,
+    ) -> Result<Ticket, StoreError> {
         let row: TicketRow = self
             .db
             .fetch_optional(TICKET_BY_ID, args![id])
@@ -536,7 +590,12 @@ impl Store {
         self.with_standing(row, now, with_patient).await
     }
 
-    async fn with_standing(&self, row: TicketRow, now: DateTime<Utc>, with_patient: bool) -> Result<Ticket, StoreError> {
+    async fn with_standing(
+        &self,
+        row: TicketRow,
+        now: DateTime<Utc>,
+        with_patient: bool,
+    ) -> Result<Ticket, StoreError> {
         let today = self.today(now);
         let standing = if row.status.as_of(row.business_day, today) == TicketStatus::Waiting {
             let key = self.policy.order_key(row.priority, row.queued_at, now);
@@ -567,7 +626,11 @@ impl Store {
         Ok(row.into_ticket(today, standing, with_patient))
     }
 
-    async fn recent_calls(&self, service_id: Uuid, day: NaiveDate) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    async fn recent_calls(
+        &self,
+        service_id: Uuid,
+        day: NaiveDate,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
         let rows: Vec<CalledAt> = self
             .db
             .fetch_all(
@@ -603,19 +666,34 @@ impl Store {
 
     /// The refusal of a second active ticket, carrying the first one without the patient's
     /// details: whoever asks may only know the phone number.
-    async fn already_active(&self, existing: TicketRow, now: DateTime<Utc>) -> Result<StoreError, StoreError> {
+    async fn already_active(
+        &self,
+        existing: TicketRow,
+        now: DateTime<Utc>,
+    ) -> Result<StoreError, StoreError> {
         let ticket = self.with_standing(existing, now, false).await?;
         Ok(StoreError::ActiveTicketExists(Box::new(ticket)))
     }
 
     /// A unique-index refusal while reactivating `row`: the patient meanwhile took another
     /// ticket.
-    async fn explain_unique(&self, err: sqlx::Error, row: &TicketRow, now: DateTime<Utc>) -> StoreError {
+    async fn explain_unique(
+        &self,
+        err: sqlx::Error,
+        row: &TicketRow,
+        now: DateTime<Utc>,
+    ) -> StoreError {
         if !is_unique_violation(&err) {
             return StoreError::Database(err);
         }
-        match self.active_ticket_of(row.phone.as_deref(), row.device_id.as_deref()).await {
-            Ok(Some(existing)) => self.already_active(existing, now).await.unwrap_or_else(|e| e),
+        match self
+            .active_ticket_of(row.phone.as_deref(), row.device_id.as_deref())
+            .await
+        {
+            Ok(Some(existing)) => self
+                .already_active(existing, now)
+                .await
+                .unwrap_or_else(|e| e),
             Ok(None) => StoreError::Database(err),
             Err(e) => e,
         }
@@ -639,7 +717,10 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<i64, StoreError>
             args![row.service_id, row.day],
         )
         .await?;
-    let number = format_ticket_number(row.service_code, u32::try_from(sequence).unwrap_or(u32::MAX));
+    let number = format_ticket_number(
+        row.service_code,
+        u32::try_from(sequence).unwrap_or(u32::MAX),
+    );
     tx.execute(
         "INSERT INTO tickets (id, visit_id, service_id, business_day, sequence, number, status, priority, \
            name, phone, device_id, tracking_token_hash, issued_at, queued_at, transferred_from) \
@@ -676,7 +757,11 @@ async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError>
         .ok_or(StoreError::NotFound(Entity::Counter))
 }
 
-async fn ensure_counter_serves(tx: &mut Tx, counter_id: Uuid, service_id: Uuid) -> Result<(), StoreError> {
+async fn ensure_counter_serves(
+    tx: &mut Tx,
+    counter_id: Uuid,
+    service_id: Uuid,
+) -> Result<(), StoreError> {
     let serves: Option<i64> = tx
         .scalar_optional(
             "SELECT position FROM counter_services WHERE counter_id = $1 AND service_id = $2",
@@ -693,5 +778,7 @@ async fn ticket_in(tx: &mut Tx, id: Uuid) -> Result<TicketRow, StoreError> {
 }
 
 async fn current_of(tx: &mut Tx, counter_id: Uuid) -> Result<Option<TicketRow>, StoreError> {
-    Ok(tx.fetch_optional(CURRENT_OF_COUNTER, args![counter_id]).await?)
+    Ok(tx
+        .fetch_optional(CURRENT_OF_COUNTER, args![counter_id])
+        .await?)
 }

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
+use super::docs::AdminRefusals;
 use super::extract::{Admin, ApiJson, ApiPath};
 use crate::error::AppResult;
 
@@ -31,8 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Service>),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        AdminRefusals,
     ))]
 #[instrument(skip_all)]
 async fn list_services(
@@ -49,8 +49,7 @@ async fn list_services(
     responses(
         (status = 201, body = Service),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 409, description = "`already_exists`: the code is taken", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
@@ -72,8 +71,7 @@ async fn create_service(
     responses(
         (status = 200, body = Service),
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "`service_not_found`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
@@ -94,8 +92,7 @@ async fn update_service(
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Counter>),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
     ))]
 #[instrument(skip_all)]
 async fn list_counters(
@@ -112,8 +109,7 @@ async fn list_counters(
     responses(
         (status = 201, body = Counter),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "`service_not_found`", body = ErrorBody),
         (status = 409, description = "`already_exists`: the number is taken", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
@@ -136,8 +132,7 @@ async fn create_counter(
     responses(
         (status = 200, body = Counter),
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "`counter_not_found`, `service_not_found`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
@@ -156,8 +151,7 @@ async fn update_counter(
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<User>),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
     ))]
 #[instrument(skip_all)]
 async fn list_users(State(state): State<AppState>, _admin: Admin) -> AppResult<Json<Vec<User>>> {
@@ -171,8 +165,7 @@ async fn list_users(State(state): State<AppState>, _admin: Admin) -> AppResult<J
     responses(
         (status = 201, body = User),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`already_exists`: the username is taken", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
@@ -196,8 +189,7 @@ async fn create_user(
     responses(
         (status = 200, body = User),
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "`user_not_found`, `counter_not_found`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]

@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
+use super::docs::CounterRefusals;
 use super::extract::{ApiJson, ApiPath, Staff};
 use crate::error::{AppError, AppResult};
 
@@ -64,9 +65,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> AppResult<Json<Vec
     security(("session" = [])),
     responses(
         (status = 200, body = TicketResult),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`: not this user's counter", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`counter_paused`", body = ErrorBody),
     ))]
@@ -98,9 +97,7 @@ async fn act(
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
@@ -119,9 +116,7 @@ async fn recall(
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
@@ -140,9 +135,7 @@ async fn complete(
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
     ))]
@@ -162,9 +155,7 @@ async fn skip(
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
-        (status = 400, description = "`invalid_parameter`, `invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`: not this user's counter, or not a service of this counter", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`: the ticket is not skipped; `active_ticket_exists`: the patient took another ticket meanwhile", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
@@ -191,9 +182,7 @@ async fn requeue(
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
-        (status = 400, description = "`invalid_parameter`, `invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`: the ticket is not waiting", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
@@ -221,9 +210,7 @@ async fn cancel(
     security(("session" = [])),
     responses(
         (status = 200, description = "The new ticket in the target service", body = TicketView),
-        (status = 400, description = "`invalid_parameter`, `invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`, `service_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`, `invalid_transition`", body = ErrorBody),
         (status = 422, description = "`invalid_body`; `invalid_field` when the ticket is already in that service", body = ErrorBody),
@@ -249,9 +236,7 @@ async fn transfer(
     security(("session" = [])),
     responses(
         (status = 200, body = Counter),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
@@ -270,9 +255,7 @@ async fn pause(
     security(("session" = [])),
     responses(
         (status = 200, body = Counter),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
@@ -291,9 +274,7 @@ async fn resume(
     security(("session" = [])),
     responses(
         (status = 200, body = CounterQueue),
-        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        CounterRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod counters;
+mod docs;
 pub mod extract;
 mod services;
 mod tickets;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use giliran_core::wire::{LoginResponse, NewUser, Role, User, UserUpdate};
 use uuid::Uuid;
 
-use super::Store;
+use super::{Store, tidy_label};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
 use crate::tokens::{
@@ -88,14 +88,7 @@ fn check_username(raw: &str) -> Result<String, StoreError> {
 }
 
 fn check_display_name(raw: &str) -> Result<String, StoreError> {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(invalid(
-            "display_name",
-            "display_name must be 1 to 80 characters",
-        ));
-    }
-    Ok(name)
+    tidy_label("display_name", raw, 80)
 }
 
 async fn hash_off_thread(password: String) -> Result<String, StoreError> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use giliran_core::wire::{Counter, CounterUpdate, NewCounter};
 use uuid::Uuid;
 
-use super::{Store, count};
+use super::{Store, count, tidy_label};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
 
@@ -25,18 +25,11 @@ struct CounterService {
     service_id: Uuid,
 }
 
-/// Longest counter name, in characters.
+/// Longest name, in characters.
 const MAX_NAME_CHARS: usize = 60;
 
 fn check_name(name: &str) -> Result<String, StoreError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid {
-            field: "name",
-            message: format!("name must be 1 to {MAX_NAME_CHARS} characters"),
-        });
-    }
-    Ok(name)
+    tidy_label("name", name, MAX_NAME_CHARS)
 }
 
 impl Store {

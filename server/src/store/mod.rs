@@ -127,6 +127,24 @@ impl TicketRow {
     }
 }
 
+/// A name staff type (a service, a counter, a person): inner whitespace collapsed, 1 to
+/// `max_chars` characters.
+pub(crate) fn tidy_label(
+    field: &'static str,
+    raw: &str,
+    max_chars: usize,
+) -> Result<String, crate::error::StoreError> {
+    let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.is_empty() || label.chars().count() > max_chars || label.chars().any(char::is_control)
+    {
+        return Err(crate::error::StoreError::Invalid {
+            field,
+            message: format!("{field} must be 1 to {max_chars} printable characters"),
+        });
+    }
+    Ok(label)
+}
+
 /// Counts from SQL are never negative and fit a queue; clamp rather than fail.
 pub(crate) fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)

@@ -5,7 +5,7 @@ use giliran_core::ServiceCode;
 use giliran_core::wire::{NewService, Service, ServiceUpdate};
 use uuid::Uuid;
 
-use super::{Store, count};
+use super::{Store, count, tidy_label};
 use crate::db::args;
 use crate::error::{Entity, StoreError};
 
@@ -46,18 +46,11 @@ macro_rules! service_select {
     };
 }
 
-/// Longest service name, in characters.
+/// Longest name, in characters.
 const MAX_NAME_CHARS: usize = 80;
 
 fn check_name(name: &str) -> Result<String, StoreError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid {
-            field: "name",
-            message: format!("name must be 1 to {MAX_NAME_CHARS} characters"),
-        });
-    }
-    Ok(name)
+    tidy_label("name", name, MAX_NAME_CHARS)
 }
 
 impl Store {

@@ -286,8 +286,7 @@ impl Store {
         let current = current_of(&mut tx, counter_id)
             .await?
             .ok_or(StoreError::NoCurrentTicket)?;
-        self.change_status(&mut tx, &current, action, now).await?;
-        let row = ticket_in(&mut tx, current.id).await?;
+        let row = self.change_status(&mut tx, &current, action, now).await?;
         tx.commit().await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
@@ -507,15 +506,16 @@ impl Store {
         Ok(status.apply(action)?)
     }
 
-    /// Applies `action` to a ticket read in this transaction. The `status =` guard makes a
-    /// concurrent change of the same ticket refuse this one instead of overwriting it.
+    /// Applies `action` to a ticket read in this transaction and returns it as changed. The
+    /// `status =` guard makes a concurrent change of the same ticket refuse this one instead of
+    /// overwriting it.
     async fn change_status(
         &self,
         tx: &mut Tx,
         row: &TicketRow,
         action: Action,
         now: DateTime<Utc>,
-    ) -> Result<TicketStatus, StoreError> {
+    ) -> Result<TicketRow, StoreError> {
         let next = self.checked(row, action, now)?;
         let recall = i64::from(action == Action::Recall);
         let finished_at =
@@ -536,7 +536,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::ChangedMeanwhile);
         }
-        Ok(next)
+        ticket_in(tx, row.id).await
     }
 
     /// The queue time that puts a ticket after `position` waiting tickets of its service, or

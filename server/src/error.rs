@@ -76,6 +76,9 @@ pub enum AppError {
     /// 400: a query parameter is malformed.
     #[error(transparent)]
     Query(#[from] QueryRejection),
+    /// 422: JSON of the wrong shape.
+    #[error("{0}")]
+    InvalidBody(String),
     /// 422: a field's value is refused.
     #[error("{field}: {message}")]
     InvalidField {
@@ -152,6 +155,9 @@ impl AppError {
                 C::InvalidParameter,
                 rejection.body_text(),
             ),
+            AppError::InvalidBody(message) => {
+                simple(StatusCode::UNPROCESSABLE_ENTITY, C::InvalidBody, message)
+            }
             AppError::InvalidField { field, message } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 C::InvalidField,

@@ -1,19 +1,42 @@
 //! Request extractors whose rejections answer with the contract's error body, and the bearer
 //! tokens that decide who is asking.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use giliran_core::wire::Role;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::AppState;
 use crate::error::AppError;
 use crate::store::Principal;
 
-/// JSON body; malformed, mistyped or oversized bodies become `AppError::Json`.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON object body. Reading it as a `Value` first keeps the two failures apart: text that is
+/// not JSON is `invalid_json` (400), JSON of the wrong shape is `invalid_body` (422) — serde
+/// alone would call some shape errors syntax errors and accept an array for a struct.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(AppError::InvalidBody(
+                "the body must be a JSON object".into(),
+            ));
+        }
+        serde_json::from_value(value)
+            .map(ApiJson)
+            .map_err(|e| AppError::InvalidBody(e.to_string()))
+    }
+}
 
 /// Path parameters; an id that is not a UUID becomes `invalid_parameter`.
 #[derive(Debug, FromRequestParts)]

@@ -185,7 +185,8 @@ pub struct CounterQueue {
     pub counter: Counter,
     /// The ticket called to this counter, if any.
     pub current: Option<Ticket>,
-    /// Waiting tickets of the counter's services, in the order they will be called.
+    /// Waiting tickets of the counter's services in the order they will be called (the first
+    /// 500; `today.waiting` has the full count).
     pub waiting: Vec<Ticket>,
     /// Skipped tickets of the counter's services today, which staff may requeue.
     pub skipped: Vec<Ticket>,

@@ -19,7 +19,7 @@ pub enum Entity {
 /// What the store refuses, or a database failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{0:?} not found")]
+    #[error("{0} not found")]
     NotFound(Entity),
     #[error("service is closed")]
     ServiceClosed,
@@ -228,7 +228,6 @@ fn store_parts(
         StoreError::Database(db) => return database_parts(db),
     };
     let message = match &err {
-        StoreError::NotFound(entity) => format!("{} not found", entity_name(*entity)),
         StoreError::Invalid { message, .. } => message.clone(),
         _ => message,
     };
@@ -280,12 +279,14 @@ fn database_parts(
     }
 }
 
-fn entity_name(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Service => "service",
-        Entity::Counter => "counter",
-        Entity::Ticket => "ticket",
-        Entity::User => "user",
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entity::Service => "service",
+            Entity::Counter => "counter",
+            Entity::Ticket => "ticket",
+            Entity::User => "user",
+        })
     }
 }
 

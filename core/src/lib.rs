@@ -6,6 +6,7 @@
 
 pub mod business_day;
 pub mod call_order;
+pub mod events;
 pub mod number;
 pub mod patient;
 pub mod status;

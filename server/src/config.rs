@@ -39,6 +39,10 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
+    /// Most event-stream (WebSocket) connections this server holds open.
+    #[arg(long, env = "GILIRAN_MAX_STREAMS", default_value_t = 20_000)]
+    pub max_streams: usize,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -59,6 +63,7 @@ pub struct Config {
     pub policy: CallPolicy,
     /// How often to look for a business day that has ended.
     pub rollover_check: Duration,
+    pub max_streams: usize,
 }
 
 impl Args {
@@ -97,6 +102,7 @@ impl Args {
                 )),
             },
             rollover_check: Duration::from_secs(30),
+            max_streams: self.max_streams.max(1),
         })
     }
 }

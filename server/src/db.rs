@@ -206,6 +206,18 @@ impl Db {
         })
     }
 
+    /// Starts a read-only transaction that sees one consistent state throughout.
+    pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            // In WAL mode a read transaction keeps the snapshot of its first read.
+            Db::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
     pub async fn fetch_optional<R: RowOfBoth>(
         &self,
         sql: &'static str,

@@ -44,6 +44,8 @@ pub enum StoreError {
         field: &'static str,
         message: String,
     },
+    #[error("{0}")]
+    Internal(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -226,6 +228,16 @@ fn store_parts(
         StoreError::AlreadyExists(_) => (StatusCode::CONFLICT, C::AlreadyExists),
         StoreError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, C::InvalidField),
         StoreError::Database(db) => return database_parts(db),
+        StoreError::Internal(what) => {
+            tracing::error!(error = %what, "internal error");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                C::Internal,
+                "internal error; the server log has the details".into(),
+                None,
+                None,
+            );
+        }
     };
     let message = match &err {
         StoreError::Invalid { message, .. } => message.clone(),

@@ -7,4 +7,5 @@ pub mod db;
 pub mod error;
 pub mod server;
 pub mod store;
+pub mod stream;
 pub mod tokens;

@@ -15,11 +15,13 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::store::{SeedOutcome, Store};
+use crate::stream::{self, Hub};
 
 /// A server running in this process.
 pub struct Running {
     pub addr: SocketAddr,
     pub store: Store,
+    pub hub: Hub,
     stop: watch::Sender<bool>,
     task: JoinHandle<anyhow::Result<()>>,
 }
@@ -69,10 +71,13 @@ pub async fn start(
 
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let hub = Hub::new(config.max_streams);
     let state = AppState {
         store: store.clone(),
         clock: Arc::clone(&clock),
+        hub: hub.clone(),
     };
+    let pump = tokio::spawn(stream::pump(store.clone(), hub.clone(), stopped.clone()));
     let rollover = tokio::spawn(expire_at_day_end(
         store.clone(),
         clock,
@@ -81,11 +86,16 @@ pub async fn start(
     ));
     let app = api::router(state);
     let task_store = store.clone();
+    let task_hub = hub.clone();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
-            .with_graceful_shutdown(until_stopped(stopped))
+            .with_graceful_shutdown(async move {
+                until_stopped(stopped).await;
+                task_hub.close();
+            })
             .await;
         rollover.abort();
+        pump.abort();
         task_store.db.close().await;
         served.context("serving HTTP")
     });
@@ -93,6 +103,7 @@ pub async fn start(
     Ok(Running {
         addr,
         store,
+        hub,
         stop,
         task,
     })
@@ -117,6 +128,9 @@ async fn until_stopped(mut stopped: watch::Receiver<bool>) {
     let _ = stopped.wait_for(|s| *s).await;
 }
 
+/// How long the event log is kept: a client offline longer gets a snapshot instead.
+const EVENT_RETENTION: chrono::Duration = chrono::Duration::days(3);
+
 /// Checks regularly whether the business day has turned, rather than sleeping until midnight:
 /// the clock may jump (NTP, a test), and a missed check only delays expiry by one interval.
 async fn expire_at_day_end(
@@ -132,10 +146,14 @@ async fn expire_at_day_end(
             _ = ticker.tick() => {}
             _ = stopped.wait_for(|s| *s) => return,
         }
-        match store.expire_past_days(clock.now()).await {
+        let now = clock.now();
+        match store.expire_past_days(now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "business day ended: expired open tickets"),
             Err(err) => tracing::warn!(error = %err, "could not expire past tickets; will retry"),
+        }
+        if let Err(err) = store.prune_events(now - EVENT_RETENTION).await {
+            tracing::warn!(error = %err, "could not prune old events; will retry");
         }
     }
 }

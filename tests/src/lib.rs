@@ -128,6 +128,8 @@ impl Reply {
 /// A server on 127.0.0.1 with its own database.
 pub struct TestServer {
     pub backend: Backend,
+    /// Where its data lives: a SQLite path or a PostgreSQL URL.
+    pub database_url: String,
     pub addr: SocketAddr,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
@@ -153,6 +155,49 @@ impl TestServer {
             Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
             Backend::Postgres => pg::fresh_database().await?,
         };
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        TestServer::try_start_on(backend, database_url, dir, clock, flags).await
+    }
+
+    /// Another server process on the same database (a replica, or the same server restarted),
+    /// with the same clock.
+    pub async fn another_on_same_database(&self) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        TestServer::try_start_on(
+            self.backend,
+            self.database_url.clone(),
+            dir,
+            Arc::clone(&self.clock),
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("starting a second server: {e:#}"))
+    }
+
+    /// Stops this server and starts a new one on its database: a restart.
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("server stops cleanly");
+        }
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().expect("temp dir"));
+        TestServer::try_start_on(
+            self.backend,
+            self.database_url.clone(),
+            dir,
+            Arc::clone(&self.clock),
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("restarting: {e:#}"))
+    }
+
+    async fn try_start_on(
+        backend: Backend,
+        database_url: String,
+        dir: tempfile::TempDir,
+        clock: Arc<ManualClock>,
+        flags: &[&str],
+    ) -> anyhow::Result<TestServer> {
         let mut argv = vec![
             "giliran-server",
             "--database-url",
@@ -167,11 +212,11 @@ impl TestServer {
             .validate()
             .map_err(anyhow::Error::msg)?;
         config.rollover_check = Duration::from_millis(100);
-        let clock = Arc::new(ManualClock::new(monday_morning()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let running = giliran_server::server::start(config, clock.clone(), listener).await?;
         Ok(TestServer {
             backend,
+            database_url,
             addr: running.addr,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
@@ -328,6 +373,71 @@ impl TestServer {
         let reply = self.counter_action(token, counter, "call-next").await;
         reply.assert_ok();
         reply.json::<giliran_core::wire::TicketResult>().ticket
+    }
+}
+
+/// A WebSocket subscriber of `/api/v1/events`.
+pub struct Subscriber {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl TestServer {
+    /// Opens the event stream with a query string such as `since=4&token=…`.
+    pub async fn subscribe(&self, query: &str) -> Subscriber {
+        self.try_subscribe(query)
+            .await
+            .unwrap_or_else(|e| panic!("subscribing with {query:?}: {e}"))
+    }
+
+    /// Opens the event stream, or returns the handshake's refusal.
+    pub async fn try_subscribe(
+        &self,
+        query: &str,
+    ) -> Result<Subscriber, tokio_tungstenite::tungstenite::Error> {
+        let url = format!("ws://{}/api/v1/events?{query}", self.addr);
+        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(Subscriber { socket })
+    }
+}
+
+impl Subscriber {
+    /// The next stream message as text, or `None` when none comes within `wait`.
+    pub async fn next_text(&mut self, wait: Duration) -> Option<String> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .ok()??;
+            match message.ok()? {
+                Message::Text(text) => return Some(text.to_string()),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next stream message; panics when none comes within five seconds.
+    pub async fn next(&mut self) -> giliran_core::events::StreamMessage {
+        let text = self
+            .next_text(Duration::from_secs(5))
+            .await
+            .expect("a message within 5 s");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    /// Asserts that nothing more arrives within `wait`.
+    pub async fn assert_quiet(&mut self, wait: Duration) {
+        if let Some(text) = self.next_text(wait).await {
+            panic!("expected no message, got {text}");
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
     }
 }
 

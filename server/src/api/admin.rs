@@ -143,7 +143,9 @@ async fn update_counter(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(update): ApiJson<CounterUpdate>,
 ) -> AppResult<Json<Counter>> {
-    Ok(Json(state.store.update_counter(id, &update).await?))
+    Ok(Json(
+        state.store.update_counter(id, &update, state.now()).await?,
+    ))
 }
 
 /// All accounts.

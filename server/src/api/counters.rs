@@ -246,7 +246,7 @@ async fn pause(
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
-    Ok(Json(state.store.set_paused(id, true).await?))
+    Ok(Json(state.store.set_paused(id, true, state.now()).await?))
 }
 
 /// Start calling again.
@@ -265,7 +265,7 @@ async fn resume(
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
-    Ok(Json(state.store.set_paused(id, false).await?))
+    Ok(Json(state.store.set_paused(id, false, state.now()).await?))
 }
 
 /// The counter's current ticket, waiting list in call order, skipped tickets and today's counts.

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod counters;
 mod docs;
+mod events;
 pub mod extract;
 mod services;
 mod tickets;
@@ -24,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::store::Store;
+use crate::stream::Hub;
 
 /// Largest request body: tickets, logins and admin forms are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -33,6 +35,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
+    pub hub: Hub,
 }
 
 impl AppState {
@@ -49,11 +52,13 @@ impl AppState {
                        `{\"error\": {\"code\", \"message\"}}`; clients branch on `code`."
     ),
     modifiers(&BearerSchemes),
+    components(schemas(giliran_core::events::StreamMessage)),
     tags(
         (name = "patients", description = "Taking and following tickets"),
         (name = "staff", description = "Calling patients at a counter"),
         (name = "accounts", description = "Logging in"),
         (name = "admin", description = "Services, counters and accounts"),
+        (name = "real time", description = "The event stream"),
         (name = "operations", description = "Health and documentation"),
     )
 )]
@@ -91,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(services::router())
         .merge(admin::router())
+        .merge(events::router())
         .split_for_parts();
     let doc = Arc::new(doc);
     api.route(
@@ -116,6 +122,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge(accounts::router())
         .merge(services::router())
         .merge(admin::router())
+        .merge(events::router())
         .into_openapi()
 }
 

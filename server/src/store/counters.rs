@@ -4,9 +4,11 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use giliran_core::events::Event;
 use giliran_core::wire::{Counter, CounterUpdate, NewCounter};
 use uuid::Uuid;
 
+use super::events::emit;
 use super::{Store, count, tidy_label};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
@@ -66,28 +68,10 @@ impl Store {
     }
 
     pub async fn counter(&self, id: Uuid) -> Result<Counter, StoreError> {
-        let row: CounterRow = self
-            .db
-            .fetch_optional(
-                "SELECT id, number, name, paused FROM counters WHERE id = $1",
-                args![id],
-            )
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Counter))?;
-        let links: Vec<CounterService> = self
-            .db
-            .fetch_all(
-                "SELECT counter_id, service_id FROM counter_services WHERE counter_id = $1 ORDER BY position",
-                args![id],
-            )
-            .await?;
-        Ok(Counter {
-            id: row.id,
-            number: count(row.number),
-            name: row.name,
-            paused: row.paused,
-            service_ids: links.into_iter().map(|l| l.service_id).collect(),
-        })
+        let mut tx = self.db.begin_read().await?;
+        let counter = load_counter(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(counter)
     }
 
     pub async fn create_counter(
@@ -111,14 +95,24 @@ impl Store {
         .await
         .map_err(|e| StoreError::unique_as(e, "a counter with this number"))?;
         set_services(&mut tx, id, &new.service_ids).await?;
-        tx.commit().await?;
-        self.counter(id).await
+        let counter = load_counter(&mut tx, id).await?;
+        emit(
+            &mut tx,
+            &Event::CounterChanged {
+                counter: counter.clone(),
+            },
+            now,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(counter)
     }
 
     pub async fn update_counter(
         &self,
         id: Uuid,
         update: &CounterUpdate,
+        now: DateTime<Utc>,
     ) -> Result<Counter, StoreError> {
         let name = update.name.as_deref().map(check_name).transpose()?;
         let mut tx = self.db.begin().await?;
@@ -148,21 +142,60 @@ impl Store {
             .await?;
             set_services(&mut tx, id, services).await?;
         }
-        tx.commit().await?;
-        self.counter(id).await
+        let counter = load_counter(&mut tx, id).await?;
+        emit(
+            &mut tx,
+            &Event::CounterChanged {
+                counter: counter.clone(),
+            },
+            now,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(counter)
     }
 
     /// Pauses or resumes calling at a counter.
-    pub async fn set_paused(&self, id: Uuid, paused: bool) -> Result<Counter, StoreError> {
+    pub async fn set_paused(
+        &self,
+        id: Uuid,
+        paused: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Counter, StoreError> {
         self.update_counter(
             id,
             &CounterUpdate {
                 paused: Some(paused),
                 ..CounterUpdate::default()
             },
+            now,
         )
         .await
     }
+}
+
+/// A counter with its services, read in `tx`.
+async fn load_counter(tx: &mut Tx, id: Uuid) -> Result<Counter, StoreError> {
+    let row: CounterRow = tx
+        .fetch_optional(
+            "SELECT id, number, name, paused FROM counters WHERE id = $1",
+            args![id],
+        )
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Counter))?;
+    let links: Vec<CounterService> = tx
+        .fetch_all(
+            "SELECT counter_id, service_id FROM counter_services WHERE counter_id = $1 ORDER BY position",
+            args![id],
+        )
+        .await?;
+    Ok(Counter {
+        id: row.id,
+        number: count(row.number),
+        name: row.name,
+        paused: row.paused,
+        service_ids: links.into_iter().map(|l| l.service_id).collect(),
+    })
 }
 
 /// Links a counter to its services in the given order; every id must exist and appear once.

@@ -3,10 +3,13 @@
 
 mod accounts;
 mod counters;
+pub mod events;
 mod rollover;
 mod seed;
 mod services;
 mod tickets;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::BusinessCalendar;
@@ -15,7 +18,7 @@ use giliran_core::status::TicketStatus;
 use giliran_core::wire::{CounterRef, PatientDetails, Ticket};
 use uuid::Uuid;
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 
 pub use accounts::{LoginOutcome, Principal, SESSION_LIFETIME};
 pub use seed::SeedOutcome;
@@ -27,6 +30,8 @@ pub struct Store {
     pub db: Db,
     pub calendar: BusinessCalendar,
     pub policy: CallPolicy,
+    /// Woken after every commit that wrote events, so this server delivers them at once.
+    pub events_written: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -35,7 +40,15 @@ impl Store {
             db,
             calendar,
             policy,
+            events_written: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Commits a transaction that wrote events and wakes this server's event pump.
+    async fn commit(&self, tx: Tx) -> Result<(), crate::error::StoreError> {
+        tx.commit().await?;
+        self.events_written.notify_one();
+        Ok(())
     }
 
     fn today(&self, now: DateTime<Utc>) -> NaiveDate {

@@ -2,11 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use giliran_core::ServiceCode;
+use giliran_core::events::Event;
 use giliran_core::wire::{NewService, Service, ServiceUpdate};
 use uuid::Uuid;
 
+use super::events::emit;
 use super::{Store, count, tidy_label};
-use crate::db::args;
+use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -67,8 +69,19 @@ impl Store {
     }
 
     pub async fn service(&self, id: Uuid, now: DateTime<Utc>) -> Result<Service, StoreError> {
-        let row: Option<ServiceRow> = self
-            .db
+        let mut tx = self.db.begin_read().await?;
+        let service = self.load_service(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(service)
+    }
+
+    async fn load_service(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Service, StoreError> {
+        let row: Option<ServiceRow> = tx
             .fetch_optional(
                 concat!(service_select!(), "WHERE s.id = $2"),
                 args![self.today(now), id],
@@ -76,6 +89,26 @@ impl Store {
             .await?;
         row.map(Service::from)
             .ok_or(StoreError::NotFound(Entity::Service))
+    }
+
+    /// Writes the service's event and commits.
+    async fn commit_service(
+        &self,
+        mut tx: Tx,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Service, StoreError> {
+        let service = self.load_service(&mut tx, id, now).await?;
+        emit(
+            &mut tx,
+            &Event::ServiceChanged {
+                service: service.clone(),
+            },
+            now,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(service)
     }
 
     pub async fn create_service(
@@ -97,8 +130,7 @@ impl Store {
         )
         .await
         .map_err(|e| StoreError::unique_as(e, "a service with this code"))?;
-        tx.commit().await?;
-        self.service(id, now).await
+        self.commit_service(tx, id, now).await
     }
 
     pub async fn update_service(
@@ -134,7 +166,6 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
-        self.service(id, now).await
+        self.commit_service(tx, id, now).await
     }
 }

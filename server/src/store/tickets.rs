@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use giliran_core::call_order::{Priority, estimate_wait};
+use giliran_core::events::{Event, TicketSummary};
 use giliran_core::patient::{
     PatientInputError, normalize_name, normalize_phone, validate_device_id,
 };
@@ -11,6 +12,7 @@ use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket};
 use giliran_core::{call_order, format_ticket_number};
 use uuid::Uuid;
 
+use super::events::emit;
 use super::{Standing, Store, TicketRow, count, ticket_select};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
@@ -182,7 +184,7 @@ impl Store {
             now,
             transferred_from: None,
         };
-        let sequence = insert_ticket(&mut tx, &row).await?;
+        let (sequence, ticket) = insert_ticket(&mut tx, &row).await?;
         if let Some(quota) = service.daily_quota {
             // The sequence counts every number issued today, so it is the quota's measure; the
             // rollback on return gives the number back.
@@ -192,7 +194,8 @@ impl Store {
                 });
             }
         }
-        tx.commit().await?;
+        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        self.commit(tx).await?;
         Ok(row.id)
     }
 
@@ -218,10 +221,10 @@ impl Store {
         self.patient_row(id, tracking_token).await?;
         let mut tx = self.db.begin().await?;
         let row = ticket_in(&mut tx, id).await?;
-        self.change_status(&mut tx, &row, Action::Cancel, now)
+        let row = self
+            .change_status(&mut tx, &row, Action::Cancel, now)
             .await?;
-        let row = ticket_in(&mut tx, id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
 
@@ -253,7 +256,7 @@ impl Store {
             .scalar_optional(next_sql, args![counter_id, today, cutoff])
             .await?;
         let Some(next) = next else {
-            tx.commit().await?;
+            self.commit(tx).await?;
             return Ok(None);
         };
         let called = TicketStatus::Waiting.apply(Action::Call)?;
@@ -270,7 +273,10 @@ impl Store {
             return Err(StoreError::ChangedMeanwhile);
         }
         let row = ticket_in(&mut tx, next).await?;
-        tx.commit().await?;
+        if let Some(call) = row.call() {
+            emit(&mut tx, &Event::Called { call }, now).await?;
+        }
+        self.commit(tx).await?;
         Ok(Some(row.into_ticket(today, Standing::default(), true)))
     }
 
@@ -287,7 +293,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NoCurrentTicket)?;
         let row = self.change_status(&mut tx, &current, action, now).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
 
@@ -316,7 +322,10 @@ impl Store {
         if let Err(err) = changed {
             return Err(self.explain_unique(err, &row, now).await);
         }
-        tx.commit().await?;
+        let requeued = ticket_in(&mut tx, ticket_id).await?;
+        let ticket = requeued.summary(self.today(now));
+        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        self.commit(tx).await?;
         self.ticket_with_standing(ticket_id, now, true).await
     }
 
@@ -331,10 +340,10 @@ impl Store {
         lock_counter(&mut tx, counter_id).await?;
         let row = ticket_in(&mut tx, ticket_id).await?;
         ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
-        self.change_status(&mut tx, &row, Action::Cancel, now)
+        let row = self
+            .change_status(&mut tx, &row, Action::Cancel, now)
             .await?;
-        let row = ticket_in(&mut tx, ticket_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
 
@@ -391,13 +400,14 @@ impl Store {
             transferred_from: Some(row.id),
         };
         // Staff decide a transfer; the target's quota and opening limit patients, not them.
-        insert_ticket(&mut tx, &new).await?;
+        let (_, ticket) = insert_ticket(&mut tx, &new).await?;
         tx.execute(
             "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
             args![new.id, row.id],
         )
         .await?;
-        tx.commit().await?;
+        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        self.commit(tx).await?;
         self.ticket_with_standing(new.id, now, true).await
     }
 
@@ -536,7 +546,17 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::ChangedMeanwhile);
         }
-        ticket_in(tx, row.id).await
+        let changed = ticket_in(tx, row.id).await?;
+        let event = match next {
+            TicketStatus::Called => changed.call().map(|call| Event::Called { call }),
+            _ => Some(Event::Finished {
+                ticket: changed.summary(self.today(now)),
+            }),
+        };
+        if let Some(event) = event {
+            emit(tx, &event, now).await?;
+        }
+        Ok(changed)
     }
 
     /// The queue time that puts a ticket after `position` waiting tickets of its service, or
@@ -574,6 +594,22 @@ impl Store {
             )
             .await?;
         Ok(last.map_or(now, |last| now.max(last + Duration::microseconds(1))))
+    }
+
+    /// A followed ticket as it stands now, without the patient's details: what the patient's
+    /// stream sends. A transferred ticket is followed into its continuation.
+    pub async fn followed_ticket(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, StoreError> {
+        let ticket = self.ticket_with_standing(id, now, false).await?;
+        match ticket.transferred_to {
+            Some(next) if ticket.status == TicketStatus::Transferred => {
+                Box::pin(self.followed_ticket(next, now)).await
+            }
+            _ => Ok(ticket),
+        }
     }
 
     async fn ticket_with_standing(
@@ -705,9 +741,9 @@ fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
 }
 
 /// Writes a new waiting ticket with the next number of its service and day; returns the number's
-/// sequence. The upsert locks the service's counter row until commit, which is what keeps
+/// sequence and the ticket. The upsert locks the service's counter row until commit, which is what keeps
 /// numbers gapless and unique across concurrent requests and replicas.
-async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<i64, StoreError> {
+async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketSummary), StoreError> {
     let sequence: i64 = tx
         .scalar(
             "INSERT INTO daily_sequences (service_id, business_day, last_sequence) VALUES ($1, $2, 1) \
@@ -731,7 +767,7 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<i64, StoreError>
             row.service_id,
             row.day,
             sequence,
-            number,
+            number.clone(),
             row.priority.as_str(),
             row.name.clone(),
             row.phone.clone(),
@@ -742,7 +778,16 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<i64, StoreError>
         ],
     )
     .await?;
-    Ok(sequence)
+    let ticket = TicketSummary {
+        id: row.id,
+        number,
+        service_id: row.service_id,
+        status: TicketStatus::Waiting,
+        priority: row.priority,
+        business_day: row.day,
+        counter_id: None,
+    };
+    Ok((sequence, ticket))
 }
 
 /// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;

@@ -394,6 +394,8 @@ pub enum ErrorCode {
     NotFound,
     /// 405: the route exists but not with this method.
     MethodNotAllowed,
+    /// 426: `/api/v1/events` speaks WebSocket only.
+    WebsocketRequired,
     ServiceNotFound,
     CounterNotFound,
     TicketNotFound,

@@ -102,6 +102,9 @@ pub enum AppError {
     /// 405: the route does not take this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 426: a plain HTTP request to the WebSocket endpoint.
+    #[error("{0}")]
+    WebsocketRequired(String),
     /// The store's refusals, each with its own status (404, 409, 422, 503).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -181,6 +184,11 @@ impl AppError {
                 StatusCode::METHOD_NOT_ALLOWED,
                 C::MethodNotAllowed,
                 "this route does not take that method".into(),
+            ),
+            AppError::WebsocketRequired(why) => simple(
+                StatusCode::UPGRADE_REQUIRED,
+                C::WebsocketRequired,
+                format!("this endpoint speaks WebSocket only: {why}"),
             ),
             AppError::Store(err) => store_parts(err),
             AppError::Internal(err) => {

@@ -10,8 +10,8 @@ use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
 
-/// The routes of DESIGN §3 that exist so far (the `/api/v1/events` WebSocket comes later).
-const CONTRACT_ROUTES: [(&str, &str); 11] = [
+/// The routes of DESIGN §3.
+const CONTRACT_ROUTES: [(&str, &str); 12] = [
     ("get", "/healthz"),
     ("get", "/api/v1/services"),
     ("post", "/api/v1/tickets"),
@@ -23,6 +23,7 @@ const CONTRACT_ROUTES: [(&str, &str); 11] = [
     ("post", "/api/v1/counters/{id}/complete"),
     ("post", "/api/v1/counters/{id}/skip"),
     ("get", "/api/v1/counters/{id}/queue"),
+    ("get", "/api/v1/events"),
 ];
 
 /// Public reads that answer 200 to anyone.
@@ -48,6 +49,7 @@ fn every_error_code() -> Vec<ErrorCode> {
         C::Forbidden,
         C::NotFound,
         C::MethodNotAllowed,
+        C::WebsocketRequired,
         C::ServiceNotFound,
         C::CounterNotFound,
         C::TicketNotFound,
@@ -76,6 +78,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | C::Forbidden
             | C::NotFound
             | C::MethodNotAllowed
+            | C::WebsocketRequired
             | C::ServiceNotFound
             | C::CounterNotFound
             | C::TicketNotFound

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -56,14 +58,16 @@ struct StreamQuery {
         (status = 101, description = "Switching to WebSocket; each text message is a StreamMessage"),
         (status = 400, description = "`invalid_parameter`", body = ErrorBody),
         (status = 401, description = "`unauthorized`: the token is unknown or expired", body = ErrorBody),
+        (status = 426, description = "`websocket_required`: a plain HTTP request", body = ErrorBody),
         (status = 503, description = "`unavailable`: too many connections", body = ErrorBody),
     ))]
 async fn events(
     State(state): State<AppState>,
-    Query(query): Query<StreamQuery>,
+    query: Result<Query<StreamQuery>, QueryRejection>,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
+    let Query(query) = query?;
     let header_token = headers
         .get(AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
@@ -71,6 +75,7 @@ async fn events(
         .map(|t| t.trim().to_owned());
     let token = header_token.or(query.token).filter(|t| !t.is_empty());
     let scope = resolve_scope(&state, token, query.ticket).await?;
+    let upgrade = upgrade.map_err(|e| AppError::WebsocketRequired(e.body_text()))?;
     let permit = Arc::clone(&state.hub.connections)
         .try_acquire_owned()
         .map_err(|_| AppError::Store(StoreError::Database(sqlx::Error::PoolTimedOut)))?;

@@ -6,10 +6,13 @@
 
 pub mod business_day;
 pub mod call_order;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod events;
 pub mod number;
 pub mod patient;
 pub mod status;
+pub mod view;
 pub mod wire;
 
 pub use business_day::BusinessCalendar;

@@ -1,0 +1,1 @@
+//! View state of each screen, built from the event stream by a pure reducer.

@@ -43,6 +43,10 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_MAX_STREAMS", default_value_t = 20_000)]
     pub max_streams: usize,
 
+    /// Events a stream subscriber may fall behind before it is disconnected (to resume).
+    #[arg(long, env = "GILIRAN_STREAM_BUFFER", default_value_t = crate::stream::DEFAULT_BUFFER)]
+    pub stream_buffer: usize,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -64,6 +68,7 @@ pub struct Config {
     /// How often to look for a business day that has ended.
     pub rollover_check: Duration,
     pub max_streams: usize,
+    pub stream_buffer: usize,
 }
 
 impl Args {
@@ -103,6 +108,7 @@ impl Args {
             },
             rollover_check: Duration::from_secs(30),
             max_streams: self.max_streams.max(1),
+            stream_buffer: self.stream_buffer.clamp(1, 1 << 20),
         })
     }
 }

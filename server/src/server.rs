@@ -71,7 +71,7 @@ pub async fn start(
 
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let hub = Hub::new(config.max_streams);
+    let hub = Hub::new(config.max_streams, config.stream_buffer);
     let state = AppState {
         store: store.clone(),
         clock: Arc::clone(&clock),

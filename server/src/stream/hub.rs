@@ -1,6 +1,6 @@
 //! Fan-out: one pump per server reads new events from the log and broadcasts them. Subscribers
-//! share each event; one that falls `CAPACITY` events behind is dropped and resumes with
-//! `since`, so a stuck client costs a bounded amount of memory.
+//! share each event; one that falls `buffer` events behind is dropped and resumes with `since`,
+//! so a stuck client costs a bounded amount of memory.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +12,8 @@ use crate::db::Db;
 use crate::store::Store;
 use crate::store::events::{NOTIFY_CHANNEL, StoredEvent};
 
-/// Events a subscriber may fall behind before it is dropped.
-pub const CAPACITY: usize = 4096;
+/// Events a subscriber may fall behind before it is dropped, by default.
+pub const DEFAULT_BUFFER: usize = 4096;
 
 /// This server's subscribers.
 #[derive(Clone, Debug)]
@@ -28,9 +28,9 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(max_connections: usize) -> Hub {
+    pub fn new(max_connections: usize, buffer: usize) -> Hub {
         Hub {
-            events: broadcast::channel(CAPACITY).0,
+            events: broadcast::channel(buffer.max(1)).0,
             latest: watch::channel(0).0,
             connections: Arc::new(Semaphore::new(max_connections)),
             closing: watch::channel(false).0,

@@ -1,1 +1,0 @@
-//! View state of each screen, built from the event stream by a pure reducer.

@@ -102,6 +102,9 @@ pub enum AppError {
     /// 405: the route does not take this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 503: the server holds as many connections of this kind as it may.
+    #[error("{0}")]
+    Busy(&'static str),
     /// 426: a plain HTTP request to the WebSocket endpoint.
     #[error("{0}")]
     WebsocketRequired(String),
@@ -185,6 +188,9 @@ impl AppError {
                 C::MethodNotAllowed,
                 "this route does not take that method".into(),
             ),
+            AppError::Busy(why) => {
+                simple(StatusCode::SERVICE_UNAVAILABLE, C::Unavailable, why.into())
+            }
             AppError::WebsocketRequired(why) => simple(
                 StatusCode::UPGRADE_REQUIRED,
                 C::WebsocketRequired,

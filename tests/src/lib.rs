@@ -156,7 +156,25 @@ impl TestServer {
             Backend::Postgres => pg::fresh_database().await?,
         };
         let clock = Arc::new(ManualClock::new(monday_morning()));
-        TestServer::try_start_on(backend, database_url, dir, clock, flags).await
+        TestServer::try_start_on(backend, database_url, dir, clock, flags, None).await
+    }
+
+    /// Starts with the kernel's send buffer of every accepted connection fixed at `bytes`, so a
+    /// client that stops reading blocks the server after that much instead of megabytes.
+    pub async fn start_with_send_buffer(
+        backend: Backend,
+        flags: &[&str],
+        bytes: u32,
+    ) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match backend {
+            Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
+            Backend::Postgres => pg::fresh_database().await.expect("a database"),
+        };
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        TestServer::try_start_on(backend, database_url, dir, clock, flags, Some(bytes))
+            .await
+            .unwrap_or_else(|e| panic!("starting a {backend:?} test server: {e:#}"))
     }
 
     /// Another server process on the same database (a replica, or the same server restarted),
@@ -169,6 +187,7 @@ impl TestServer {
             dir,
             Arc::clone(&self.clock),
             &[],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("starting a second server: {e:#}"))
@@ -186,6 +205,7 @@ impl TestServer {
             dir,
             Arc::clone(&self.clock),
             &[],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("restarting: {e:#}"))
@@ -197,6 +217,7 @@ impl TestServer {
         dir: tempfile::TempDir,
         clock: Arc<ManualClock>,
         flags: &[&str],
+        send_buffer: Option<u32>,
     ) -> anyhow::Result<TestServer> {
         let mut argv = vec![
             "giliran-server",
@@ -212,7 +233,13 @@ impl TestServer {
             .validate()
             .map_err(anyhow::Error::msg)?;
         config.rollover_check = Duration::from_millis(100);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        if let Some(bytes) = send_buffer {
+            // Accepted connections inherit the listener's buffer size (Linux).
+            socket.set_send_buffer_size(bytes)?;
+        }
+        socket.bind("127.0.0.1:0".parse()?)?;
+        let listener = socket.listen(1024)?;
         let running = giliran_server::server::start(config, clock.clone(), listener).await?;
         Ok(TestServer {
             backend,
@@ -226,6 +253,14 @@ impl TestServer {
             running: Some(running),
             _dir: dir,
         })
+    }
+
+    /// The server's stream hub, for checks an API client cannot make.
+    pub fn hub(&self) -> &giliran_server::stream::Hub {
+        match &self.running {
+            Some(running) => &running.hub,
+            None => unreachable!("the server runs until stop"),
+        }
     }
 
     /// The server's store, for checks an API client cannot make.

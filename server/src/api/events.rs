@@ -78,7 +78,16 @@ async fn events(
     let upgrade = upgrade.map_err(|e| AppError::WebsocketRequired(e.body_text()))?;
     let permit = Arc::clone(&state.hub.connections)
         .try_acquire_owned()
-        .map_err(|_| AppError::Store(StoreError::Database(sqlx::Error::PoolTimedOut)))?;
+        .map_err(|_| {
+            AppError::Busy("this server holds all the event streams it may; retry shortly")
+        })?;
+    // Subscribers send nothing but pongs: small buffers keep ten thousand idle displays cheap
+    // (the library's defaults reserve 128 KiB for each).
+    let upgrade = upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
         if let Err(err) = stream(socket, state, scope, query.since, permit).await {
             tracing::debug!(error = %err, "event stream ended");
@@ -95,12 +104,15 @@ async fn resolve_scope(
     match (token, ticket) {
         (None, _) => Ok(Scope::Display),
         (Some(token), Some(ticket)) => {
-            state
+            let followed = state
                 .store
                 .patient_ticket(ticket, &token, now)
                 .await
                 .map_err(|_| AppError::Unauthorized("this token does not follow that ticket"))?;
-            Ok(Scope::Patient { ticket_id: ticket })
+            Ok(Scope::Patient {
+                ticket_id: ticket,
+                service_id: followed.service_id,
+            })
         }
         (Some(token), None) => {
             let principal =
@@ -141,7 +153,11 @@ enum StreamEnd {
 
 async fn send(socket: &mut WebSocket, message: &StreamMessage) -> Result<(), StreamEnd> {
     let text = serde_json::to_string(message).map_err(|e| StoreError::Internal(e.to_string()))?;
-    match tokio::time::timeout(SEND_LIMIT, socket.send(Message::Text(text.into()))).await {
+    send_text(socket, text.into()).await
+}
+
+async fn send_text(socket: &mut WebSocket, text: Utf8Bytes) -> Result<(), StreamEnd> {
+    match tokio::time::timeout(SEND_LIMIT, socket.send(Message::Text(text))).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(StreamEnd::Gone),
         Err(_) => Err(StreamEnd::TooSlow),
@@ -156,34 +172,48 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let _ = tokio::time::timeout(SEND_LIMIT, socket.send(Message::Close(Some(frame)))).await;
 }
 
-/// Sends what `scope` may see of a logged event; returns whether anything was sent.
+/// Sends what `scope` may see of a logged event. `shared` is the event already serialised for
+/// every scope that sees it as it is.
 async fn deliver(
     socket: &mut WebSocket,
     state: &AppState,
     scope: &mut Scope,
     stored: &StoredEvent,
+    shared: Option<&Utf8Bytes>,
 ) -> Result<(), StreamEnd> {
-    let event = match scope {
-        Scope::Patient { ticket_id } => {
-            let ticket = state.store.followed_ticket(*ticket_id, state.now()).await?;
-            let moved = stored.event.service_id() == Some(ticket.service_id)
-                || matches!(&stored.event, Event::DayStarted { .. })
-                || *ticket_id != ticket.id;
-            if !moved {
-                return Ok(());
-            }
-            *ticket_id = ticket.id;
-            Event::TicketUpdated { ticket }
+    let moves_patient = scope.moves_patient(&stored.event);
+    if let Scope::Patient {
+        ticket_id,
+        service_id,
+    } = scope
+    {
+        if !moves_patient {
+            return Ok(());
         }
-        scope if scope.sees(&stored.event) => stored.event.clone(),
-        _ => return Ok(()),
-    };
-    let message = StreamMessage::Event {
-        seq: stored.seq,
-        at: stored.at,
-        event,
-    };
-    send(socket, &message).await
+        let ticket = state.store.followed_ticket(*ticket_id, state.now()).await?;
+        *ticket_id = ticket.id;
+        *service_id = ticket.service_id;
+        let message = StreamMessage::Event {
+            seq: stored.seq,
+            at: stored.at,
+            event: Event::TicketUpdated { ticket },
+        };
+        return send(socket, &message).await;
+    }
+    if !scope.sees(&stored.event) {
+        return Ok(());
+    }
+    match shared {
+        Some(text) => send_text(socket, text.clone()).await,
+        None => {
+            let message = StreamMessage::Event {
+                seq: stored.seq,
+                at: stored.at,
+                event: stored.event.clone(),
+            };
+            send(socket, &message).await
+        }
+    }
 }
 
 async fn stream(
@@ -224,7 +254,7 @@ async fn stream(
                     break;
                 };
                 for stored in &batch {
-                    deliver(&mut socket, &state, &mut scope, stored).await?;
+                    deliver(&mut socket, &state, &mut scope, stored, None).await?;
                 }
                 cursor = last;
             }
@@ -237,17 +267,18 @@ async fn stream(
     loop {
         tokio::select! {
             received = live.recv() => match received {
-                Ok(stored) => {
-                    if stored.seq <= cursor {
+                Ok(broadcast) => {
+                    if broadcast.stored.seq <= cursor {
                         continue;
                     }
-                    cursor = stored.seq;
-                    if let Err(end) = deliver(&mut socket, &state, &mut scope, &stored).await {
+                    let sent = deliver(&mut socket, &state, &mut scope, &broadcast.stored, Some(&broadcast.text)).await;
+                    if let Err(end) = sent {
                         if matches!(end, StreamEnd::TooSlow) {
                             close(&mut socket, CLOSE_TRY_AGAIN, &format!("too slow; reconnect with since={cursor}")).await;
                         }
                         return Err(end);
                     }
+                    cursor = broadcast.stored.seq;
                 }
                 Err(RecvError::Lagged(_)) => {
                     close(&mut socket, CLOSE_TRY_AGAIN, &format!("too slow; reconnect with since={cursor}")).await;

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ws::Utf8Bytes;
+use giliran_core::events::StreamMessage;
 use sqlx::postgres::PgListener;
 use tokio::sync::{Semaphore, broadcast, watch};
 
@@ -15,10 +17,34 @@ use crate::store::events::{NOTIFY_CHANNEL, StoredEvent};
 /// Events a subscriber may fall behind before it is dropped, by default.
 pub const DEFAULT_BUFFER: usize = 4096;
 
+/// An event on its way to subscribers, serialised once for all of them that see it as it is.
+#[derive(Debug)]
+pub struct Broadcast {
+    pub stored: StoredEvent,
+    /// The `StreamMessage::Event` text.
+    pub text: Utf8Bytes,
+}
+
+impl Broadcast {
+    pub fn new(stored: StoredEvent) -> Broadcast {
+        let message = StreamMessage::Event {
+            seq: stored.seq,
+            at: stored.at,
+            event: stored.event.clone(),
+        };
+        // Serialising our own types cannot fail; an empty text would be skipped by clients.
+        let text = serde_json::to_string(&message).unwrap_or_default();
+        Broadcast {
+            stored,
+            text: Utf8Bytes::from(text),
+        }
+    }
+}
+
 /// This server's subscribers.
 #[derive(Clone, Debug)]
 pub struct Hub {
-    events: broadcast::Sender<Arc<StoredEvent>>,
+    events: broadcast::Sender<Arc<Broadcast>>,
     /// The newest `seq` the pump has broadcast.
     latest: watch::Sender<u64>,
     /// Open WebSocket connections allowed.
@@ -48,7 +74,7 @@ impl Hub {
         let _ = closing.wait_for(|c| *c).await;
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Broadcast>> {
         self.events.subscribe()
     }
 
@@ -105,7 +131,7 @@ pub async fn pump(store: Store, hub: Hub, mut stopped: watch::Receiver<bool>) {
             };
             for event in batch {
                 // No subscriber is not an error.
-                let _ = hub.events.send(Arc::new(event));
+                let _ = hub.events.send(Arc::new(Broadcast::new(event)));
             }
             last = newest;
             hub.latest.send_replace(last);

@@ -4,5 +4,5 @@
 mod hub;
 mod scope;
 
-pub use hub::{DEFAULT_BUFFER, Hub, pump};
+pub use hub::{Broadcast, DEFAULT_BUFFER, Hub, pump};
 pub use scope::{Resume, Scope, resume_point};

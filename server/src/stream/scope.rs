@@ -20,15 +20,17 @@ pub enum Scope {
         services: HashSet<Uuid>,
     },
     Admin,
-    /// A patient following their ticket (and the ticket a transfer continues it with).
+    /// A patient following their ticket (and the ticket a transfer continues it with), in the
+    /// queue of `service_id`.
     Patient {
         ticket_id: Uuid,
+        service_id: Uuid,
     },
 }
 
 impl Scope {
-    /// Whether a logged event goes to this scope as it is. Patients get their ticket instead:
-    /// see [`Scope::concerns_patient`].
+    /// Whether a logged event goes to this scope as it is. Patients get their ticket instead,
+    /// when [`Scope::moves_patient`].
     pub fn sees(&self, event: &Event) -> bool {
         match self {
             Scope::Display => event.is_public(),
@@ -39,6 +41,17 @@ impl Scope {
                     || event.service_id().is_some_and(|s| services.contains(&s))
             }
             Scope::Patient { .. } => false,
+        }
+    }
+
+    /// Whether an event may change what a patient sees: anything in their ticket's queue, and
+    /// the day's turn.
+    pub fn moves_patient(&self, event: &Event) -> bool {
+        match self {
+            Scope::Patient { service_id, .. } => {
+                event.service_id() == Some(*service_id) || matches!(event, Event::DayStarted { .. })
+            }
+            _ => false,
         }
     }
 
@@ -75,7 +88,7 @@ impl Scope {
                     queues,
                 }
             }
-            Scope::Patient { ticket_id } => Snapshot::Patient {
+            Scope::Patient { ticket_id, .. } => Snapshot::Patient {
                 ticket: store.followed_ticket(*ticket_id, now).await?,
             },
         })

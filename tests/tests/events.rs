@@ -16,6 +16,7 @@ on_both_backends!(
     reconnecting_with_since_delivers_exactly_the_missed_events,
     resume_holds_across_a_server_restart,
     a_forgotten_or_foreign_seq_gets_a_fresh_snapshot,
+    a_refused_change_writes_no_event,
 );
 
 const QUIET: Duration = Duration::from_millis(400);
@@ -326,6 +327,49 @@ async fn a_forgotten_or_foreign_seq_gets_a_fresh_snapshot(backend: Backend) {
     assert_eq!(
         services.iter().find(|s| s.code == "A").map(|s| s.waiting),
         Some(2)
+    );
+    server.stop().await;
+}
+
+async fn a_refused_change_writes_no_event(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.admin().await;
+    let loket1 = server.counter_id(&admin, 1).await;
+    let mut office = server.subscribe(&format!("token={admin}")).await;
+    let (start, _) = snapshot(&mut office).await;
+    server.take("A", json!({"phone": "081233330000"})).await;
+    let (seq, _) = event(&mut office).await;
+    assert_eq!(seq, start + 1);
+
+    // Refusals roll back with their transaction: a second active ticket, a quota, a paused
+    // counter, a finished ticket.
+    let umum = server.service("A").await;
+    server
+        .post(
+            "/api/v1/tickets",
+            None,
+            json!({"service_id": umum.id, "phone": "081233330000"}),
+        )
+        .await
+        .assert_error(409, giliran_core::wire::ErrorCode::ActiveTicketExists);
+    server
+        .counter_action(&admin, loket1, "complete")
+        .await
+        .assert_error(409, giliran_core::wire::ErrorCode::NoCurrentTicket);
+    server
+        .counter_action(&admin, loket1, "pause")
+        .await
+        .assert_ok();
+    let (paused, _) = event(&mut office).await;
+    server
+        .counter_action(&admin, loket1, "call-next")
+        .await
+        .assert_error(409, giliran_core::wire::ErrorCode::CounterPaused);
+    office.assert_quiet(QUIET).await;
+    assert_eq!(
+        server.store().latest_seq().await.unwrap(),
+        paused,
+        "no event without its change"
     );
     server.stop().await;
 }

@@ -144,14 +144,13 @@ impl Event {
         }
     }
 
-    /// Whether a waiting-room display may see it: calls, counters and the day's start.
+    /// Whether a waiting-room display gets it: calls, counters and the day's start. A board
+    /// keeps showing a counter's last call after it is finished, so finishes are not sent:
+    /// that halves what ten thousand screens receive per call.
     pub fn is_public(&self) -> bool {
         matches!(
             self,
-            Event::Called { .. }
-                | Event::Finished { .. }
-                | Event::CounterChanged { .. }
-                | Event::DayStarted { .. }
+            Event::Called { .. } | Event::CounterChanged { .. } | Event::DayStarted { .. }
         )
     }
 }

@@ -95,17 +95,7 @@ impl Store {
         .await
         .map_err(|e| StoreError::unique_as(e, "a counter with this number"))?;
         set_services(&mut tx, id, &new.service_ids).await?;
-        let counter = load_counter(&mut tx, id).await?;
-        emit(
-            &mut tx,
-            &Event::CounterChanged {
-                counter: counter.clone(),
-            },
-            now,
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(counter)
+        self.commit_counter(tx, id, now).await
     }
 
     pub async fn update_counter(
@@ -142,6 +132,16 @@ impl Store {
             .await?;
             set_services(&mut tx, id, services).await?;
         }
+        self.commit_counter(tx, id, now).await
+    }
+
+    /// Writes the counter's event and commits.
+    async fn commit_counter(
+        &self,
+        mut tx: Tx,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Counter, StoreError> {
         let counter = load_counter(&mut tx, id).await?;
         emit(
             &mut tx,

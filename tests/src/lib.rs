@@ -144,19 +144,7 @@ impl TestServer {
 
     /// Starts with extra command-line flags, as an admin would pass them.
     pub async fn start_with(backend: Backend, flags: &[&str]) -> TestServer {
-        TestServer::try_start(backend, flags)
-            .await
-            .unwrap_or_else(|e| panic!("starting a {backend:?} test server: {e:#}"))
-    }
-
-    async fn try_start(backend: Backend, flags: &[&str]) -> anyhow::Result<TestServer> {
-        let dir = tempfile::tempdir()?;
-        let database_url = match backend {
-            Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
-            Backend::Postgres => pg::fresh_database().await?,
-        };
-        let clock = Arc::new(ManualClock::new(monday_morning()));
-        TestServer::try_start_on(backend, database_url, dir, clock, flags, None).await
+        TestServer::start_fresh(backend, flags, None).await
     }
 
     /// Starts with the kernel's send buffer of every accepted connection fixed at `bytes`, so a
@@ -166,13 +154,20 @@ impl TestServer {
         flags: &[&str],
         bytes: u32,
     ) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = match backend {
-            Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
-            Backend::Postgres => pg::fresh_database().await.expect("a database"),
+        TestServer::start_fresh(backend, flags, Some(bytes)).await
+    }
+
+    async fn start_fresh(backend: Backend, flags: &[&str], send_buffer: Option<u32>) -> TestServer {
+        let started = async {
+            let dir = tempfile::tempdir()?;
+            let database_url = match backend {
+                Backend::Sqlite => dir.path().join("giliran.db").display().to_string(),
+                Backend::Postgres => pg::fresh_database().await?,
+            };
+            let clock = Arc::new(ManualClock::new(monday_morning()));
+            TestServer::try_start_on(backend, database_url, dir, clock, flags, send_buffer).await
         };
-        let clock = Arc::new(ManualClock::new(monday_morning()));
-        TestServer::try_start_on(backend, database_url, dir, clock, flags, Some(bytes))
+        started
             .await
             .unwrap_or_else(|e| panic!("starting a {backend:?} test server: {e:#}"))
     }
@@ -180,17 +175,8 @@ impl TestServer {
     /// Another server process on the same database (a replica, or the same server restarted),
     /// with the same clock.
     pub async fn another_on_same_database(&self) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        TestServer::try_start_on(
-            self.backend,
-            self.database_url.clone(),
-            dir,
-            Arc::clone(&self.clock),
-            &[],
-            None,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("starting a second server: {e:#}"))
+        self.on_same_database(tempfile::tempdir().expect("temp dir"))
+            .await
     }
 
     /// Stops this server and starts a new one on its database: a restart.
@@ -199,6 +185,10 @@ impl TestServer {
             running.stop().await.expect("server stops cleanly");
         }
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().expect("temp dir"));
+        self.on_same_database(dir).await
+    }
+
+    async fn on_same_database(&self, dir: tempfile::TempDir) -> TestServer {
         TestServer::try_start_on(
             self.backend,
             self.database_url.clone(),
@@ -208,7 +198,7 @@ impl TestServer {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("restarting: {e:#}"))
+        .unwrap_or_else(|e| panic!("starting on the same database: {e:#}"))
     }
 
     async fn try_start_on(

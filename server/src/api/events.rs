@@ -9,7 +9,6 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
 use axum::response::Response;
 use giliran_core::events::{Event, StreamMessage};
 use giliran_core::wire::{ErrorBody, Role};
@@ -21,6 +20,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
+use super::extract::bearer_token;
 use crate::error::{AppError, AppResult, StoreError};
 use crate::store::events::StoredEvent;
 use crate::stream::{Resume, Scope, resume_point};
@@ -68,12 +68,9 @@ async fn events(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
     let Query(query) = query?;
-    let header_token = headers
-        .get(AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    let token = header_token.or(query.token).filter(|t| !t.is_empty());
+    let token = bearer_token(&headers)?
+        .or(query.token)
+        .filter(|t| !t.is_empty());
     let scope = resolve_scope(&state, token, query.ticket).await?;
     let upgrade = upgrade.map_err(|e| AppError::WebsocketRequired(e.body_text()))?;
     let permit = Arc::clone(&state.hub.connections)

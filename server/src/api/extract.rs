@@ -2,6 +2,7 @@
 //! tokens that decide who is asking.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use giliran_core::wire::Role;
@@ -43,6 +44,24 @@ where
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
 
+/// The token of an `Authorization: Bearer …` header: `None` without the header, an error when
+/// the header is there but is not a usable bearer token.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(header) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .map(|t| Some(t.to_owned()))
+        .ok_or(AppError::Unauthorized(
+            "the Authorization header must be Bearer <token>",
+        ))
+}
+
 /// The raw `Authorization: Bearer …` token: a tracking token for patient routes.
 #[derive(Debug)]
 pub struct Bearer(pub String);
@@ -51,22 +70,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
+        bearer_token(&parts.headers)?
+            .map(Bearer)
             .ok_or(AppError::Unauthorized(
                 "send the token as Authorization: Bearer <token>",
-            ))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 256)
-            .ok_or(AppError::Unauthorized(
-                "the Authorization header must be Bearer <token>",
-            ))?;
-        Ok(Bearer(token.to_owned()))
+            ))
     }
 }
 

@@ -160,13 +160,7 @@ impl Store {
     ) -> Result<Uuid, StoreError> {
         let day = self.today(now);
         let mut tx = self.db.begin().await?;
-        let service: ServiceGate = tx
-            .fetch_optional(
-                "SELECT code, open, daily_quota FROM services WHERE id = $1",
-                args![req.service_id],
-            )
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Service))?;
+        let service = service_gate(&mut tx, req.service_id).await?;
         if !service.open {
             return Err(StoreError::ServiceClosed);
         }
@@ -370,13 +364,7 @@ impl Store {
                 .ok_or(StoreError::NoCurrentTicket)?,
         };
         self.checked(&row, Action::Transfer, now)?;
-        let target: ServiceGate = tx
-            .fetch_optional(
-                "SELECT code, open, daily_quota FROM services WHERE id = $1",
-                args![to_service],
-            )
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Service))?;
+        let target = service_gate(&mut tx, to_service).await?;
         if to_service == row.service_id {
             return Err(StoreError::Invalid {
                 field: "service_id",
@@ -800,6 +788,16 @@ async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError>
     tx.scalar_optional(sql, args![counter_id])
         .await?
         .ok_or(StoreError::NotFound(Entity::Counter))
+}
+
+/// What issuing into a service needs to know of it.
+async fn service_gate(tx: &mut Tx, service_id: Uuid) -> Result<ServiceGate, StoreError> {
+    tx.fetch_optional(
+        "SELECT code, open, daily_quota FROM services WHERE id = $1",
+        args![service_id],
+    )
+    .await?
+    .ok_or(StoreError::NotFound(Entity::Service))
 }
 
 async fn ensure_counter_serves(

@@ -155,6 +155,22 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The snake_case name, as in logs and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Call => "call",
+            Action::Recall => "recall",
+            Action::Complete => "complete",
+            Action::Skip => "skip",
+            Action::Requeue => "requeue",
+            Action::Cancel => "cancel",
+            Action::Transfer => "transfer",
+            Action::Expire => "expire",
+        }
+    }
+}
+
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.past_tense())

@@ -342,6 +342,112 @@ pub struct UserUpdate {
     pub disabled: Option<bool>,
 }
 
+/// A waiting-room display (a Raspberry Pi by the TV). Its token reads only the public call
+/// stream and the display settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisplayDevice {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    /// Set once an admin revokes the device; its token then opens nothing.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// When the device last connected or was seen on its stream.
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/admin/displays`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDisplayDevice {
+    /// Where it hangs, such as "Ruang tunggu lantai 1".
+    pub name: String,
+}
+
+/// A new display and its token, shown this once: the server keeps only a hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedDisplayDevice {
+    pub device: DisplayDevice,
+    pub token: String,
+}
+
+/// What every display shows besides the calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisplaySettings {
+    /// The hospital's or clinic's name for the header; empty until an admin sets it.
+    pub hospital_name: String,
+    /// Running text along the bottom of the screen; empty for none.
+    pub marquee: String,
+    /// IANA zone of the clock and the business day, such as `Asia/Jakarta`.
+    pub time_zone: String,
+}
+
+/// `PATCH /api/v1/admin/settings`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    #[serde(default)]
+    pub hospital_name: Option<String>,
+    #[serde(default)]
+    pub marquee: Option<String>,
+}
+
+/// One recorded staff or admin action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// Increases with every entry: page with `before`.
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The account that acted; `None` for a failed login of an unknown username.
+    pub user_id: Option<Uuid>,
+    /// The username as known or typed at the time.
+    pub username: Option<String>,
+    /// The client's address as the server saw it (after trusted proxies).
+    pub ip: Option<String>,
+    /// What was done, such as `call_next`, `login_failed`, `update_user`.
+    pub action: String,
+    /// What it was done to: a ticket number, a counter, a username.
+    pub target: Option<String>,
+    /// Further particulars as JSON, never a password or token.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub detail: Option<serde_json::Value>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; `None` on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// `POST /api/v1/tickets/lookup`: "check my status" by phone number, for a patient who lost
+/// the page. The answer carries no name, phone or token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusLookup {
+    pub phone: String,
+}
+
+/// The status of a patient's active ticket, and nothing that identifies them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketStatusView {
+    pub number: String,
+    pub status: TicketStatus,
+    pub people_ahead: Option<u32>,
+    pub eta_seconds: Option<u32>,
+    /// The counter, once called.
+    pub counter: Option<CounterRef>,
+}
+
 fn default_true() -> bool {
     true
 }
@@ -416,6 +522,12 @@ pub enum ErrorCode {
     AlreadyExists,
     /// 429: too many requests; retry after the `Retry-After` header.
     RateLimited,
+    /// 404: no such display device.
+    DisplayNotFound,
+    /// 404: no active ticket for that phone number.
+    NoActiveTicket,
+    /// 503: the request took too long and was abandoned; check before repeating a change.
+    Timeout,
     /// 503: the database does not answer.
     Unavailable,
     /// 500: a fault of ours, logged with details on the server.

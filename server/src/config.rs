@@ -7,7 +7,10 @@ use clap::Parser;
 use giliran_core::BusinessCalendar;
 use giliran_core::call_order::CallPolicy;
 
+use crate::api::HttpConfig;
 use crate::db::{DatabaseUrl, PoolConfig};
+use crate::limits::LimitConfig;
+use crate::net::TrustedProxies;
 
 /// Giliran queue server.
 #[derive(Debug, Clone, Parser)]
@@ -47,6 +50,36 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_STREAM_BUFFER", default_value_t = crate::stream::DEFAULT_BUFFER)]
     pub stream_buffer: usize,
 
+    /// Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDR
+    /// networks (`127.0.0.1, 10.0.0.0/8`). Without it the header is ignored.
+    #[arg(long, env = "GILIRAN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
+    /// Seconds a request may take before it is abandoned with `503 timeout`.
+    #[arg(long, env = "GILIRAN_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Tickets one client address may take per minute.
+    #[arg(long, env = "GILIRAN_TICKETS_PER_IP_PER_MINUTE", default_value_t = LimitConfig::default().tickets_per_ip_per_minute)]
+    pub tickets_per_ip_per_minute: u32,
+
+    /// Tickets one device id may take per minute.
+    #[arg(long, env = "GILIRAN_TICKETS_PER_DEVICE_PER_MINUTE", default_value_t = LimitConfig::default().tickets_per_device_per_minute)]
+    pub tickets_per_device_per_minute: u32,
+
+    /// Status lookups by phone number one client address may make per minute.
+    #[arg(long, env = "GILIRAN_LOOKUPS_PER_IP_PER_MINUTE", default_value_t = LimitConfig::default().lookups_per_ip_per_minute)]
+    pub lookups_per_ip_per_minute: u32,
+
+    /// Failed logins an account may have before it waits (1 s, doubling up to 15 min); an
+    /// address gets four times as many.
+    #[arg(long, env = "GILIRAN_LOGIN_FAILURES_BEFORE_LOCKOUT", default_value_t = LimitConfig::default().login_failures_before_lockout)]
+    pub login_failures_before_lockout: u32,
+
+    /// Event streams one client address may hold open.
+    #[arg(long, env = "GILIRAN_STREAMS_PER_IP", default_value_t = LimitConfig::default().streams_per_ip)]
+    pub streams_per_ip: usize,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -69,6 +102,8 @@ pub struct Config {
     pub rollover_check: Duration,
     pub max_streams: usize,
     pub stream_buffer: usize,
+    pub http: HttpConfig,
+    pub limits: LimitConfig,
 }
 
 impl Args {
@@ -92,6 +127,32 @@ impl Args {
         if !(1..=1000).contains(&self.db_max_connections) {
             return Err("--db-max-connections must be between 1 and 1000".into());
         }
+        let trusted_proxies = TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| format!("GILIRAN_TRUSTED_PROXIES / --trusted-proxies: {e}"))?;
+        if !(1..=3600).contains(&self.request_timeout_secs) {
+            return Err("--request-timeout-secs must be between 1 and 3600".into());
+        }
+        let positive = [
+            (
+                "--tickets-per-ip-per-minute",
+                self.tickets_per_ip_per_minute,
+            ),
+            (
+                "--tickets-per-device-per-minute",
+                self.tickets_per_device_per_minute,
+            ),
+            (
+                "--lookups-per-ip-per-minute",
+                self.lookups_per_ip_per_minute,
+            ),
+            (
+                "--login-failures-before-lockout",
+                self.login_failures_before_lockout,
+            ),
+        ];
+        if let Some((flag, _)) = positive.iter().find(|(_, n)| *n == 0) {
+            return Err(format!("{flag} must be at least 1"));
+        }
         Ok(Config {
             database: DatabaseUrl::parse(&self.database_url),
             pool: PoolConfig {
@@ -109,6 +170,18 @@ impl Args {
             rollover_check: Duration::from_secs(30),
             max_streams: self.max_streams.max(1),
             stream_buffer: self.stream_buffer.clamp(1, 1 << 20),
+            http: HttpConfig {
+                trusted_proxies,
+                request_timeout: Duration::from_secs(self.request_timeout_secs),
+                tls: false,
+            },
+            limits: LimitConfig {
+                tickets_per_ip_per_minute: self.tickets_per_ip_per_minute,
+                tickets_per_device_per_minute: self.tickets_per_device_per_minute,
+                lookups_per_ip_per_minute: self.lookups_per_ip_per_minute,
+                login_failures_before_lockout: self.login_failures_before_lockout,
+                streams_per_ip: self.streams_per_ip.max(1),
+            },
         })
     }
 }

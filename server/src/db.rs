@@ -47,6 +47,7 @@ arg_from! {
     Option<String> => Text(std::convert::identity),
     Option<&str> => Text(|v: Option<&str>| v.map(str::to_owned)),
     i64 => Int(Some),
+    Option<i64> => Int(std::convert::identity),
     u32 => Int(|v: u32| Some(i64::from(v))),
     Option<u32> => Int(|v: Option<u32>| v.map(i64::from)),
     bool => Bool(std::convert::identity),
@@ -270,6 +271,25 @@ impl Db {
             Db::Postgres(pool) => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
                     .fetch_one(pool)
+                    .await
+            }
+        }
+    }
+
+    pub async fn scalar_optional<T: ScalarOfBoth>(
+        &self,
+        sql: &'static str,
+        args: Vec<Arg>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite { reader, .. } => {
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_optional(reader)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                bind!(sqlx::query_scalar::<_, T>(sql), args)
+                    .fetch_optional(pool)
                     .await
             }
         }

@@ -14,6 +14,9 @@ pub enum Entity {
     Counter,
     Ticket,
     User,
+    Display,
+    /// A patient's waiting or called ticket, looked up by phone.
+    ActiveTicket,
 }
 
 /// What the store refuses, or a database failure.
@@ -102,6 +105,15 @@ pub enum AppError {
     /// 405: the route does not take this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 429: this client (or account) asked too often; it may retry after `retry_after`.
+    #[error("{why}")]
+    RateLimited {
+        why: &'static str,
+        retry_after: std::time::Duration,
+    },
+    /// 503: the request took longer than the server allows.
+    #[error("the request took too long and was abandoned")]
+    Timeout,
     /// 503: the server holds as many connections of this kind as it may.
     #[error("{0}")]
     Busy(&'static str),
@@ -188,6 +200,15 @@ impl AppError {
                 C::MethodNotAllowed,
                 "this route does not take that method".into(),
             ),
+            AppError::RateLimited { why, .. } => {
+                simple(StatusCode::TOO_MANY_REQUESTS, C::RateLimited, why.into())
+            }
+            AppError::Timeout => simple(
+                StatusCode::SERVICE_UNAVAILABLE,
+                C::Timeout,
+                "the request took too long and was abandoned; check before repeating a change"
+                    .into(),
+            ),
             AppError::Busy(why) => {
                 simple(StatusCode::SERVICE_UNAVAILABLE, C::Unavailable, why.into())
             }
@@ -228,6 +249,8 @@ fn store_parts(
                 Entity::Counter => C::CounterNotFound,
                 Entity::Ticket => C::TicketNotFound,
                 Entity::User => C::UserNotFound,
+                Entity::Display => C::DisplayNotFound,
+                Entity::ActiveTicket => C::NoActiveTicket,
             },
         ),
         StoreError::ServiceClosed => (StatusCode::CONFLICT, C::ServiceClosed),
@@ -312,12 +335,21 @@ impl std::fmt::Display for Entity {
             Entity::Counter => "counter",
             Entity::Ticket => "ticket",
             Entity::User => "user",
+            Entity::Display => "display device",
+            Entity::ActiveTicket => "active ticket for this phone number",
         })
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        // Whole seconds, rounded up: a client that waits exactly this long gets through.
+        let retry_after = match &self {
+            AppError::RateLimited { retry_after, .. } => {
+                Some(retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
+            }
+            _ => None,
+        };
         let (status, code, message, field, ticket) = self.parts();
         let body = ErrorBody {
             error: ApiError {
@@ -327,7 +359,14 @@ impl IntoResponse for AppError {
             },
             ticket,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        response
     }
 }
 

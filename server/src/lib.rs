@@ -5,6 +5,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod limits;
+pub mod net;
 pub mod server;
 pub mod store;
 pub mod stream;

@@ -14,6 +14,7 @@ use crate::api::{self, AppState};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::limits::Limits;
 use crate::store::{SeedOutcome, Store};
 use crate::stream::{self, Hub};
 
@@ -72,10 +73,12 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let hub = Hub::new(config.max_streams, config.stream_buffer);
+    let limits = Limits::new(config.limits.clone());
     let state = AppState {
         store: store.clone(),
         clock: Arc::clone(&clock),
         hub: hub.clone(),
+        limits: limits.clone(),
     };
     let pump = tokio::spawn(stream::pump(store.clone(), hub.clone(), stopped.clone()));
     let rollover = tokio::spawn(expire_at_day_end(
@@ -84,7 +87,8 @@ pub async fn start(
         config.rollover_check,
         stopped.clone(),
     ));
-    let app = api::router(state);
+    let forget = tokio::spawn(forget_idle_clients(limits, stopped.clone()));
+    let app = api::router(state, &config.http).into_make_service_with_connect_info::<SocketAddr>();
     let task_store = store.clone();
     let task_hub = hub.clone();
     let task = tokio::spawn(async move {
@@ -96,6 +100,7 @@ pub async fn start(
             .await;
         rollover.abort();
         pump.abort();
+        forget.abort();
         task_store.db.close().await;
         served.context("serving HTTP")
     });
@@ -154,6 +159,17 @@ async fn expire_at_day_end(
         }
         if let Err(err) = store.prune_events(now - EVENT_RETENTION).await {
             tracing::warn!(error = %err, "could not prune old events; will retry");
+        }
+    }
+}
+
+/// Every minute, drops what the abuse limits remember of clients that went quiet.
+async fn forget_idle_clients(limits: Limits, mut stopped: watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => limits.forget_idle(),
+            _ = stopped.wait_for(|s| *s) => return,
         }
     }
 }

@@ -360,7 +360,10 @@ async fn display_hears_the_snapshot_then_each_call(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let mut display = client(&server).subscribe(hurried()).expect("subscribe");
+    let mut display = client(&server)
+        .with_token(server.display_token().await)
+        .subscribe(hurried())
+        .expect("subscribe");
     assert_eq!(display.recv().await, Some(StreamUpdate::Connected));
     let (start, Snapshot::Display { board }) = first_snapshot(&mut display).await else {
         panic!("a display snapshot")
@@ -442,6 +445,7 @@ async fn display_resumes_across_a_server_restart_with_exactly_the_missed_events(
     let wifi = Relay::start(server.addr).await;
     let mut display = ApiClient::new(&wifi.url())
         .expect("relay address")
+        .with_token(server.display_token().await)
         .subscribe(hurried())
         .expect("subscribe");
     first_snapshot(&mut display).await;
@@ -487,7 +491,10 @@ async fn display_resumes_across_a_server_restart_with_exactly_the_missed_events(
     );
 
     // Exactly what a display that never lost its connection would have seen.
-    let mut witness = server.subscribe(&format!("since={last_heard}")).await;
+    let witness_token = server.display_token().await;
+    let mut witness = server
+        .subscribe(&format!("token={witness_token}&since={last_heard}"))
+        .await;
     let mut truth = Vec::new();
     while truth.len() < 10 {
         truth.push(witness.next().await);
@@ -544,6 +551,7 @@ async fn a_silent_connection_is_declared_dead_and_replaced() {
     let wifi = Relay::start(server.addr).await;
     let mut display = ApiClient::new(&wifi.url())
         .expect("relay address")
+        .with_token(server.display_token().await)
         .subscribe(hurried())
         .expect("subscribe");
     first_snapshot(&mut display).await;
@@ -610,6 +618,7 @@ async fn dropping_the_subscription_closes_the_connection() {
     let wifi = Relay::start(server.addr).await;
     let mut display = ApiClient::new(&wifi.url())
         .expect("relay address")
+        .with_token(server.display_token().await)
         .subscribe(hurried())
         .expect("subscribe");
     first_snapshot(&mut display).await;

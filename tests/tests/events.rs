@@ -58,7 +58,7 @@ async fn display_sees_every_call_in_order_and_never_a_name(backend: Backend) {
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
     let loket2 = server.counter_id(&admin, 2).await;
-    let mut display = server.subscribe("").await;
+    let mut display = server.subscribe_display().await;
     let (start, board) = snapshot(&mut display).await;
     let Snapshot::Display { board } = board else {
         panic!("a display snapshot")
@@ -125,7 +125,7 @@ async fn display_sees_every_call_in_order_and_never_a_name(backend: Backend) {
     );
 
     // A display that connects now sees the board as it stands.
-    let mut late = server.subscribe("").await;
+    let mut late = server.subscribe_display().await;
     let (_, Snapshot::Display { board }) = snapshot(&mut late).await else {
         panic!("display")
     };
@@ -380,7 +380,7 @@ async fn a_call_through_one_replica_reaches_subscribers_of_another() {
     let second = first.another_on_same_database().await;
     let admin = first.admin().await;
     let loket1 = first.counter_id(&admin, 1).await;
-    let mut display = second.subscribe("").await;
+    let mut display = second.subscribe_display().await;
     snapshot(&mut display).await;
 
     first.take("A", json!({})).await;

@@ -62,6 +62,9 @@ fn every_error_code() -> Vec<ErrorCode> {
         C::InvalidTransition,
         C::AlreadyExists,
         C::RateLimited,
+        C::DisplayNotFound,
+        C::NoActiveTicket,
+        C::Timeout,
         C::Unavailable,
         C::Internal,
     ];
@@ -91,6 +94,9 @@ fn every_error_code() -> Vec<ErrorCode> {
             | C::InvalidTransition
             | C::AlreadyExists
             | C::RateLimited
+            | C::DisplayNotFound
+            | C::NoActiveTicket
+            | C::Timeout
             | C::Unavailable
             | C::Internal => {}
             // Only a client's stand-in for codes of a newer server; never sent.

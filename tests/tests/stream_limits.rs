@@ -120,9 +120,10 @@ async fn a_subscriber_that_stops_reading_is_dropped_and_resumes_where_it_was() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_past_the_limit_are_refused_until_one_closes() {
     let server = TestServer::start_with(Backend::Sqlite, &["--max-streams", "2"]).await;
-    let one = server.subscribe("").await;
-    let _two = server.subscribe("").await;
-    match server.try_subscribe("").await {
+    let display = format!("token={}", server.display_token().await);
+    let one = server.subscribe(&display).await;
+    let _two = server.subscribe(&display).await;
+    match server.try_subscribe(&display).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             assert_eq!(response.status().as_u16(), 503);
         }
@@ -132,7 +133,7 @@ async fn connections_past_the_limit_are_refused_until_one_closes() {
     one.close().await;
     let mut accepted = false;
     for _ in 0..50 {
-        if server.try_subscribe("").await.is_ok() {
+        if server.try_subscribe(&display).await.is_ok() {
             accepted = true;
             break;
         }

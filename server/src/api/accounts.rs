@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::{ApiJson, Bearer, Staff};
+use super::extract::{ApiJson, Bearer, Peer, Staff};
 use crate::error::{AppError, AppResult};
 use crate::store::LoginOutcome;
 
@@ -28,26 +28,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
         (status = 403, description = "`forbidden`: the account is disabled", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many failed logins for this account or address; the wait doubles with each failure, see `Retry-After`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
+    Peer(ip): Peer,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
+    state.limits.login_allowed(&req.username, ip)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
+        state.limits.login_failed(&req.username, ip);
         return Err(AppError::InvalidCredentials);
     }
     match state
         .store
-        .login(&req.username, &req.password, state.now())
+        .login(&req.username, &req.password, ip, state.now())
         .await?
     {
         LoginOutcome::Welcome(response) => {
+            state.limits.login_succeeded(&req.username, ip);
             tracing::info!(user = %response.user.username, "login");
             Ok(Json(response))
         }
         LoginOutcome::WrongCredentials => {
+            state.limits.login_failed(&req.username, ip);
             tracing::info!("failed login");
             Err(AppError::InvalidCredentials)
         }
@@ -63,8 +70,12 @@ async fn login(
         (status = 401, description = "`unauthorized`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
-async fn logout(State(state): State<AppState>, Bearer(token): Bearer) -> AppResult<StatusCode> {
-    if state.store.logout(&token).await? {
+async fn logout(
+    State(state): State<AppState>,
+    Peer(ip): Peer,
+    Bearer(token): Bearer,
+) -> AppResult<StatusCode> {
+    if state.store.logout(&token, ip, state.now()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::Unauthorized(
@@ -81,6 +92,6 @@ async fn logout(State(state): State<AppState>, Bearer(token): Bearer) -> AppResu
         (status = 401, description = "`unauthorized`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
-async fn me(State(state): State<AppState>, Staff(principal): Staff) -> AppResult<Json<User>> {
+async fn me(State(state): State<AppState>, Staff(principal, _): Staff) -> AppResult<Json<User>> {
     Ok(Json(state.store.user(principal.user_id).await?))
 }

@@ -51,15 +51,19 @@ async fn list_services(
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         AdminRefusals,
         (status = 409, description = "`already_exists`: the code is taken", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn create_service(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiJson(new): ApiJson<NewService>,
 ) -> AppResult<(StatusCode, Json<Service>)> {
-    let service = state.store.create_service(&new, state.now()).await?;
+    let service = state
+        .store
+        .create_service(&new, &actor, state.now())
+        .await?;
     Ok((StatusCode::CREATED, Json(service)))
 }
 
@@ -73,17 +77,21 @@ async fn create_service(
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
         AdminRefusals,
         (status = 404, description = "`service_not_found`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn update_service(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(update): ApiJson<ServiceUpdate>,
 ) -> AppResult<Json<Service>> {
     Ok(Json(
-        state.store.update_service(id, &update, state.now()).await?,
+        state
+            .store
+            .update_service(id, &update, &actor, state.now())
+            .await?,
     ))
 }
 
@@ -112,15 +120,19 @@ async fn list_counters(
         AdminRefusals,
         (status = 404, description = "`service_not_found`", body = ErrorBody),
         (status = 409, description = "`already_exists`: the number is taken", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn create_counter(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiJson(new): ApiJson<NewCounter>,
 ) -> AppResult<(StatusCode, Json<Counter>)> {
-    let counter = state.store.create_counter(&new, state.now()).await?;
+    let counter = state
+        .store
+        .create_counter(&new, &actor, state.now())
+        .await?;
     Ok((StatusCode::CREATED, Json(counter)))
 }
 
@@ -134,17 +146,21 @@ async fn create_counter(
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
         AdminRefusals,
         (status = 404, description = "`counter_not_found`, `service_not_found`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn update_counter(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(update): ApiJson<CounterUpdate>,
 ) -> AppResult<Json<Counter>> {
     Ok(Json(
-        state.store.update_counter(id, &update, state.now()).await?,
+        state
+            .store
+            .update_counter(id, &update, &actor, state.now())
+            .await?,
     ))
 }
 
@@ -170,15 +186,16 @@ async fn list_users(State(state): State<AppState>, _admin: Admin) -> AppResult<J
         AdminRefusals,
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
         (status = 409, description = "`already_exists`: the username is taken", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn create_user(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiJson(new): ApiJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<User>)> {
-    let user = state.store.create_user(&new, state.now()).await?;
+    let user = state.store.create_user(&new, &actor, state.now()).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -193,14 +210,20 @@ async fn create_user(
         (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
         AdminRefusals,
         (status = 404, description = "`user_not_found`, `counter_not_found`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn update_user(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(_, actor): Admin,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(update): ApiJson<UserUpdate>,
 ) -> AppResult<Json<User>> {
-    Ok(Json(state.store.update_user(id, &update).await?))
+    Ok(Json(
+        state
+            .store
+            .update_user(id, &update, &actor, state.now())
+            .await?,
+    ))
 }

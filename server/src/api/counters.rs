@@ -76,7 +76,7 @@ async fn call_next(
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<TicketResult>> {
     ensure_assigned(&staff, id)?;
-    let ticket = state.store.call_next(id, state.now()).await?;
+    let ticket = state.store.call_next(id, &staff.1, state.now()).await?;
     Ok(Json(TicketResult { ticket }))
 }
 
@@ -87,7 +87,10 @@ async fn act(
     action: Action,
 ) -> AppResult<Json<TicketView>> {
     ensure_assigned(staff, id)?;
-    let ticket = state.store.act_on_current(id, action, state.now()).await?;
+    let ticket = state
+        .store
+        .act_on_current(id, action, &staff.1, state.now())
+        .await?;
     Ok(Json(TicketView { ticket }))
 }
 
@@ -158,6 +161,7 @@ async fn skip(
         CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`: the ticket is not skipped; `active_ticket_exists`: the patient took another ticket meanwhile", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
@@ -170,7 +174,7 @@ async fn requeue(
     ensure_assigned(&staff, id)?;
     let ticket = state
         .store
-        .requeue(id, req.ticket_id, req.position, state.now())
+        .requeue(id, req.ticket_id, req.position, &staff.1, state.now())
         .await?;
     Ok(Json(TicketView { ticket }))
 }
@@ -185,6 +189,7 @@ async fn requeue(
         CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`: the ticket is not waiting", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
@@ -197,7 +202,7 @@ async fn cancel(
     ensure_assigned(&staff, id)?;
     let ticket = state
         .store
-        .cancel_by_staff(id, req.ticket_id, state.now())
+        .cancel_by_staff(id, req.ticket_id, &staff.1, state.now())
         .await?;
     Ok(Json(TicketView { ticket }))
 }
@@ -213,6 +218,7 @@ async fn cancel(
         CounterRefusals,
         (status = 404, description = "`counter_not_found`, `ticket_not_found`, `service_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`, `invalid_transition`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`; `invalid_field` when the ticket is already in that service", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
@@ -225,7 +231,7 @@ async fn transfer(
     ensure_assigned(&staff, id)?;
     let ticket = state
         .store
-        .transfer(id, req.ticket_id, req.service_id, state.now())
+        .transfer(id, req.ticket_id, req.service_id, &staff.1, state.now())
         .await?;
     Ok(Json(TicketView { ticket }))
 }
@@ -246,7 +252,12 @@ async fn pause(
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
-    Ok(Json(state.store.set_paused(id, true, state.now()).await?))
+    Ok(Json(
+        state
+            .store
+            .set_paused(id, true, &staff.1, state.now())
+            .await?,
+    ))
 }
 
 /// Start calling again.
@@ -265,7 +276,12 @@ async fn resume(
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
     ensure_assigned(&staff, id)?;
-    Ok(Json(state.store.set_paused(id, false, state.now()).await?))
+    Ok(Json(
+        state
+            .store
+            .set_paused(id, false, &staff.1, state.now())
+            .await?,
+    ))
 }
 
 /// The counter's current ticket, waiting list in call order, skipped tickets and today's counts.

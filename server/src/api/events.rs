@@ -20,10 +20,13 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::bearer_token;
+use super::extract::{Peer, bearer_token};
 use crate::error::{AppError, AppResult, StoreError};
+use crate::limits::StreamGuard;
+use crate::store::Revoked;
 use crate::store::events::StoredEvent;
 use crate::stream::{Resume, Scope, resume_point};
+use crate::tokens::hash_token;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events))
@@ -36,6 +39,11 @@ const IDLE_LIMIT: Duration = Duration::from_secs(60);
 const SEND_LIMIT: Duration = Duration::from_secs(10);
 /// Close code 1013 ("try again later"): the client should reconnect with `since`.
 const CLOSE_TRY_AGAIN: u16 = 1013;
+/// Close code 1008 ("policy violation"): the token was revoked or its rights changed; a
+/// reconnect finds out which.
+const CLOSE_REVOKED: u16 = 1008;
+/// How often a display's open stream refreshes its `last_seen_at`.
+const DISPLAY_SEEN_EVERY: Duration = Duration::from_secs(5 * 60);
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -48,21 +56,23 @@ struct StreamQuery {
     ticket: Option<Uuid>,
 }
 
-/// The event stream. Without a token: the public call board (displays). With a session token:
-/// staff see their counters, admins everything. With `ticket` and its tracking token: that
-/// ticket. The first message is a `snapshot` (or, with `since`, the missed events), then
+/// The event stream. With a display device's token: the public call board. With a session
+/// token: staff see their counters, admins everything. With `ticket` and its tracking token:
+/// that ticket. Without a token: refused. The first message is a `snapshot` (or, with `since`, the missed events), then
 /// `event`s in `seq` order; see the `StreamMessage` schema.
 #[utoipa::path(get, path = "/api/v1/events", tag = "real time",
     params(StreamQuery),
     responses(
         (status = 101, description = "Switching to WebSocket; each text message is a StreamMessage"),
         (status = 400, description = "`invalid_parameter`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`: the token is unknown or expired", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no token, or one unknown, expired or revoked", body = ErrorBody),
         (status = 426, description = "`websocket_required`: a plain HTTP request", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many streams from this address", body = ErrorBody),
         (status = 503, description = "`unavailable`: too many connections", body = ErrorBody),
     ))]
 async fn events(
     State(state): State<AppState>,
+    Peer(ip): Peer,
     query: Result<Query<StreamQuery>, QueryRejection>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -71,8 +81,9 @@ async fn events(
     let token = bearer_token(&headers)?
         .or(query.token)
         .filter(|t| !t.is_empty());
-    let scope = resolve_scope(&state, token, query.ticket).await?;
+    let (scope, credential) = resolve_scope(&state, token, query.ticket).await?;
     let upgrade = upgrade.map_err(|e| AppError::WebsocketRequired(e.body_text()))?;
+    let per_ip = state.limits.open_stream(ip)?;
     let permit = Arc::clone(&state.hub.connections)
         .try_acquire_owned()
         .map_err(|_| {
@@ -86,42 +97,102 @@ async fn events(
         .max_message_size(64 * 1024)
         .max_frame_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
-        if let Err(err) = stream(socket, state, scope, query.since, permit).await {
+        let held = Held {
+            _permit: permit,
+            _per_ip: per_ip,
+        };
+        if let Err(err) = stream(socket, state, scope, credential, query.since, held).await {
             tracing::debug!(error = %err, "event stream ended");
         }
     }))
+}
+
+/// What a stream's token is, so the stream can close when it is revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Credential {
+    Display(Uuid),
+    Session {
+        user_id: Uuid,
+        token: String,
+        /// How a logout of this session is announced.
+        logout: Revoked,
+    },
+    /// Tracking tokens are not revoked; the ticket's end is on the stream itself.
+    Ticket,
+}
+
+impl Credential {
+    fn revoked_by(&self, revoked: &Revoked) -> bool {
+        match (self, revoked) {
+            (Credential::Display(id), Revoked::Display { id: gone }) => id == gone,
+            (Credential::Session { user_id, .. }, Revoked::User { id }) => user_id == id,
+            (Credential::Session { logout, .. }, session @ Revoked::Session { .. }) => {
+                logout == session
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the credential still opens the stream (asked when revocations were missed).
+    async fn still_valid(&self, state: &AppState) -> bool {
+        let result = match self {
+            Credential::Display(id) => state.store.display_active(*id).await,
+            Credential::Session { token, .. } => state
+                .store
+                .authenticate(token, state.now())
+                .await
+                .map(|p| p.is_some()),
+            Credential::Ticket => Ok(true),
+        };
+        // A database hiccup is no reason to drop a waiting room's display.
+        result.unwrap_or(true)
+    }
+}
+
+/// What a stream holds for its lifetime: its places in the server-wide and per-address caps.
+struct Held {
+    _permit: OwnedSemaphorePermit,
+    _per_ip: Option<StreamGuard>,
 }
 
 async fn resolve_scope(
     state: &AppState,
     token: Option<String>,
     ticket: Option<Uuid>,
-) -> AppResult<Scope> {
+) -> AppResult<(Scope, Credential)> {
     let now = state.now();
     match (token, ticket) {
-        (None, _) => Ok(Scope::Display),
+        (None, _) => Err(AppError::Unauthorized(
+            "send a token: a display device's, a session's, or a ticket's tracking token with ?ticket=",
+        )),
         (Some(token), Some(ticket)) => {
             let followed = state
                 .store
                 .patient_ticket(ticket, &token, now)
                 .await
                 .map_err(|_| AppError::Unauthorized("this token does not follow that ticket"))?;
-            Ok(Scope::Patient {
+            let scope = Scope::Patient {
                 ticket_id: ticket,
                 service_id: followed.service_id,
-            })
+            };
+            Ok((scope, Credential::Ticket))
         }
         (Some(token), None) => {
-            let principal =
-                state
-                    .store
-                    .authenticate(&token, now)
-                    .await?
+            let Some(principal) = state.store.authenticate(&token, now).await? else {
+                let display = state.store.authenticate_display(&token, now).await?;
+                return display
+                    .map(|id| (Scope::Display, Credential::Display(id)))
                     .ok_or(AppError::Unauthorized(
-                        "the session is unknown or has expired; log in again",
-                    ))?;
+                        "the token is unknown, expired or revoked; log in again or ask an admin for a display token",
+                    ));
+            };
+            let credential = Credential::Session {
+                user_id: principal.user_id,
+                logout: Revoked::session(&hash_token(&token)),
+                token,
+            };
             if principal.role == Role::Admin {
-                return Ok(Scope::Admin);
+                return Ok((Scope::Admin, credential));
             }
             let counters: HashSet<Uuid> = principal.counters.iter().copied().collect();
             let services = state
@@ -132,7 +203,7 @@ async fn resolve_scope(
                 .filter(|c| counters.contains(&c.id))
                 .flat_map(|c| c.service_ids)
                 .collect();
-            Ok(Scope::Staff { counters, services })
+            Ok((Scope::Staff { counters, services }, credential))
         }
     }
 }
@@ -217,12 +288,14 @@ async fn stream(
     mut socket: WebSocket,
     state: AppState,
     mut scope: Scope,
+    credential: Credential,
     since: Option<u64>,
-    _permit: OwnedSemaphorePermit,
+    _held: Held,
 ) -> Result<(), StreamEnd> {
     // Subscribe before reading the log, so nothing committed in between is missed; events seen
     // twice are skipped by `seq`.
     let mut live = state.hub.subscribe();
+    let mut revocations = state.store.revocations.subscribe();
     let latest = state.store.latest_seq().await?;
     let oldest = state.store.oldest_kept_seq().await?;
     // A patient's view is one ticket: a fresh snapshot says everything the missed events would.
@@ -261,8 +334,20 @@ async fn stream(
 
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut last_heard = tokio::time::Instant::now();
+    let mut display_seen = tokio::time::Instant::now();
     loop {
         tokio::select! {
+            revoked = revocations.recv() => {
+                let gone = match revoked {
+                    Ok(revoked) => credential.revoked_by(&revoked),
+                    Err(RecvError::Lagged(_)) => !credential.still_valid(&state).await,
+                    Err(RecvError::Closed) => false,
+                };
+                if gone {
+                    close(&mut socket, CLOSE_REVOKED, "the token was revoked or its rights changed").await;
+                    return Ok(());
+                }
+            }
             received = live.recv() => match received {
                 Ok(broadcast) => {
                     if broadcast.stored.seq <= cursor {
@@ -303,6 +388,14 @@ async fn stream(
                 }
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
                     return Err(StreamEnd::Gone);
+                }
+                if let Credential::Display(id) = credential
+                    && display_seen.elapsed() >= DISPLAY_SEEN_EVERY
+                {
+                    display_seen = tokio::time::Instant::now();
+                    if let Err(err) = state.store.display_seen(id, state.now()).await {
+                        tracing::debug!(error = %err, "could not note the display as seen");
+                    }
                 }
             }
         }

@@ -1,6 +1,9 @@
 //! Request extractors whose rejections answer with the contract's error body, and the bearer
 //! tokens that decide who is asking.
 
+use std::convert::Infallible;
+use std::net::IpAddr;
+
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
@@ -11,7 +14,8 @@ use serde_json::Value;
 
 use super::AppState;
 use crate::error::AppError;
-use crate::store::Principal;
+use crate::net::ClientIp;
+use crate::store::{Actor, Principal};
 
 /// A JSON object body. Reading it as a `Value` first keeps the two failures apart: text that is
 /// not JSON is `invalid_json` (400), JSON of the wrong shape is `invalid_body` (422) — serde
@@ -78,9 +82,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     }
 }
 
-/// A logged-in staff member or admin.
+/// The client's address, when the request came over a socket.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ClientIp>().map(|c| c.0)))
+    }
+}
+
+/// A logged-in staff member or admin, and how the audit log names them.
 #[derive(Debug)]
-pub struct Staff(pub Principal);
+pub struct Staff(pub Principal, pub Actor);
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
@@ -90,6 +106,7 @@ impl FromRequestParts<AppState> for Staff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let Ok(Peer(ip)) = Peer::from_request_parts(parts, state).await;
         let principal =
             state
                 .store
@@ -98,13 +115,14 @@ impl FromRequestParts<AppState> for Staff {
                 .ok_or(AppError::Unauthorized(
                     "the session is unknown or has expired; log in again",
                 ))?;
-        Ok(Staff(principal))
+        let actor = Actor::user(&principal, ip);
+        Ok(Staff(principal, actor))
     }
 }
 
-/// A logged-in admin.
+/// A logged-in admin, and how the audit log names them.
 #[derive(Debug)]
-pub struct Admin(pub Principal);
+pub struct Admin(pub Principal, pub Actor);
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
@@ -113,10 +131,41 @@ impl FromRequestParts<AppState> for Admin {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Staff(principal) = Staff::from_request_parts(parts, state).await?;
+        let Staff(principal, actor) = Staff::from_request_parts(parts, state).await?;
         if principal.role != Role::Admin {
             return Err(AppError::Forbidden("only admins may do this"));
         }
-        Ok(Admin(principal))
+        Ok(Admin(principal, actor))
+    }
+}
+
+/// Whoever may read what a waiting-room display shows: a display device's token, or any
+/// logged-in account (the panel previews it).
+#[derive(Debug)]
+pub enum DisplayReader {
+    Device(uuid::Uuid),
+    Account(Principal),
+}
+
+impl FromRequestParts<AppState> for DisplayReader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let now = state.now();
+        if let Some(principal) = state.store.authenticate(&token, now).await? {
+            return Ok(DisplayReader::Account(principal));
+        }
+        state
+            .store
+            .authenticate_display(&token, now)
+            .await?
+            .map(DisplayReader::Device)
+            .ok_or(AppError::Unauthorized(
+                "the token is unknown, expired or revoked",
+            ))
     }
 }

@@ -3,10 +3,13 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod counters;
+mod displays;
 mod docs;
 mod events;
 pub mod extract;
+mod security_headers;
 mod services;
 mod tickets;
 
@@ -14,7 +17,10 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use utoipa::Modify;
@@ -24,6 +30,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::limits::Limits;
+use crate::net::{TrustedProxies, remember_client_ip};
 use crate::store::Store;
 use crate::stream::Hub;
 
@@ -36,6 +44,7 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub hub: Hub,
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -85,20 +94,41 @@ impl Modify for BearerSchemes {
             "tracking_token",
             bearer("The `tracking_token` issued with the ticket"),
         );
+        components.add_security_scheme(
+            "display_token",
+            bearer("A display device's token, from `POST /api/v1/admin/displays`"),
+        );
     }
 }
 
-/// The whole application with its OpenAPI document.
-pub fn router(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Settings of the HTTP layer itself.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub trusted_proxies: TrustedProxies,
+    /// Longest a request may take before it is abandoned with `503 timeout`.
+    pub request_timeout: Duration,
+    /// Served over TLS by this server: browsers are told to insist on HTTPS.
+    pub tls: bool,
+}
+
+/// Every route, each with its documentation.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(tickets::router())
         .merge(counters::router())
         .merge(accounts::router())
         .merge(services::router())
         .merge(admin::router())
+        .merge(displays::router())
+        .merge(audit::router())
         .merge(events::router())
-        .split_for_parts();
+}
+
+/// The whole application with its OpenAPI document.
+pub fn router(state: AppState, http: &HttpConfig) -> Router {
+    let (api, doc) = routes().split_for_parts();
     let doc = Arc::new(doc);
+    let timeout = http.request_timeout;
     api.route(
         "/api/v1/openapi.json",
         axum::routing::get(move || {
@@ -109,21 +139,34 @@ pub fn router(state: AppState) -> Router {
     .fallback(no_route)
     .method_not_allowed_fallback(method_not_allowed)
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    .layer(middleware::from_fn(move |req, next: Next| {
+        abandon_after(timeout, req, next)
+    }))
     .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+    .layer(middleware::map_response_with_state(
+        http.tls,
+        security_headers::add,
+    ))
+    .layer(middleware::from_fn_with_state(
+        http.trusted_proxies.clone(),
+        remember_client_ip,
+    ))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
 }
 
 /// The document alone, for tests and tooling.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .merge(tickets::router())
-        .merge(counters::router())
-        .merge(accounts::router())
-        .merge(services::router())
-        .merge(admin::router())
-        .merge(events::router())
-        .into_openapi()
+    routes().into_openapi()
+}
+
+/// Answers `503 timeout` for a request that takes longer than `limit`. Dropping the handler
+/// rolls back its open transaction, so nothing is half done.
+async fn abandon_after(limit: Duration, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout.into_response(),
+    }
 }
 
 async fn no_route() -> AppError {

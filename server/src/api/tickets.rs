@@ -3,14 +3,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use giliran_core::wire::{ErrorBody, IssuedTicket, NewTicket, TicketView};
+use giliran_core::wire::{
+    ErrorBody, IssuedTicket, NewTicket, StatusLookup, TicketStatusView, TicketView,
+};
 use tracing::instrument;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{ApiJson, ApiPath, Bearer};
+use super::extract::{ApiJson, ApiPath, Bearer, Peer};
 use crate::error::{AppError, AppResult};
 use crate::store::IssueRequest;
 
@@ -18,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue))
         .routes(routes!(track, cancel))
+        .routes(routes!(lookup))
 }
 
 /// Take a ticket. A patient who already holds a waiting or called ticket (same phone or
@@ -32,14 +35,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_body`, or `invalid_field` for a bad name, phone or device_id", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many tickets from this address or device; see `Retry-After`", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn issue(
     State(state): State<AppState>,
+    Peer(ip): Peer,
     ApiJson(req): ApiJson<NewTicket>,
 ) -> AppResult<(StatusCode, Json<IssuedTicket>)> {
     let req =
         IssueRequest::try_from(req).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    state.limits.take_ticket(ip, req.device_id.as_deref())?;
     let (ticket, tracking_token) = state.store.issue_ticket(&req, state.now()).await?;
     Ok((
         StatusCode::CREATED,
@@ -93,4 +99,30 @@ async fn cancel(
         .cancel_by_patient(id, &token, state.now())
         .await?;
     Ok(Json(TicketView { ticket }))
+}
+
+/// "Check my status" with the phone number given when taking the ticket: number, status,
+/// people ahead and estimated wait of the active ticket, and nothing that identifies anyone.
+#[utoipa::path(post, path = "/api/v1/tickets/lookup", tag = "patients",
+    request_body = StatusLookup,
+    responses(
+        (status = 200, body = TicketStatusView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 404, description = "`no_active_ticket`: nothing waiting or called for this phone", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, or `invalid_field` for a malformed phone number", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many lookups from this address; see `Retry-After`", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn lookup(
+    State(state): State<AppState>,
+    Peer(ip): Peer,
+    ApiJson(req): ApiJson<StatusLookup>,
+) -> AppResult<Json<TicketStatusView>> {
+    // Counted before the answer, so guessing numbers costs the same whether they hit or miss.
+    state.limits.lookup(ip)?;
+    Ok(Json(
+        state.store.status_by_phone(&req.phone, state.now()).await?,
+    ))
 }

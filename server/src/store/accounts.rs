@@ -1,11 +1,15 @@
 //! Staff and admin accounts, their counters, and bearer sessions.
 
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
 use giliran_core::wire::{LoginResponse, NewUser, Role, User, UserUpdate};
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::{Actor, Audit};
+use super::revocations::{Revoked, announce};
 use super::{Store, tidy_label};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
@@ -106,10 +110,12 @@ fn decoy_hash() -> &'static str {
 }
 
 impl Store {
+    /// Checks a password and opens a session; every attempt, good or bad, is audited.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<LoginOutcome, StoreError> {
         let username = username.trim().to_lowercase();
@@ -117,7 +123,7 @@ impl Store {
             .db
             .fetch_optional(
                 concat!(user_select!(), "WHERE username = $1"),
-                args![username],
+                args![username.clone()],
             )
             .await?;
         let stored = row
@@ -128,9 +134,19 @@ impl Store {
             .await
             .unwrap_or(false);
         let Some(row) = row.filter(|_| matches) else {
+            let actor = Actor::anonymous(Some(&username), ip);
+            self.audit_alone(Audit::new(&actor, "login_failed"), now)
+                .await?;
             return Ok(LoginOutcome::WrongCredentials);
         };
+        let actor = Actor {
+            user_id: Some(row.id),
+            username: Some(row.username.clone()),
+            ip,
+        };
         if row.disabled {
+            self.audit_alone(Audit::new(&actor, "login_refused_disabled"), now)
+                .await?;
             return Ok(LoginOutcome::Disabled);
         }
         let token = new_token();
@@ -147,6 +163,7 @@ impl Store {
             args![row.id, now],
         )
         .await?;
+        Audit::new(&actor, "login").record(&mut tx, now).await?;
         tx.commit().await?;
         let user = self.user(row.id).await?;
         Ok(LoginOutcome::Welcome(LoginResponse {
@@ -157,16 +174,40 @@ impl Store {
     }
 
     /// Ends the session of `token`; returns whether there was one.
-    pub async fn logout(&self, token: &str) -> Result<bool, StoreError> {
+    pub async fn logout(
+        &self,
+        token: &str,
+        ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "DELETE FROM sessions WHERE token_hash = $1",
-                args![hash_token(token)],
+        let owner: Option<UserRow> = tx
+            .fetch_optional(
+                "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+                args![hash_token(token), now],
             )
             .await?;
-        tx.commit().await?;
-        Ok(n > 0)
+        // An expired session is already over: nobody logs out with it.
+        let Some(owner) = owner else {
+            return Ok(false);
+        };
+        tx.execute(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            args![hash_token(token)],
+        )
+        .await?;
+        let actor = Actor {
+            user_id: Some(owner.id),
+            username: Some(owner.username),
+            ip,
+        };
+        Audit::new(&actor, "logout").record(&mut tx, now).await?;
+        let revoked = Revoked::session(&hash_token(token));
+        announce(&mut tx, &revoked).await?;
+        self.commit_revocation(tx, revoked).await?;
+        Ok(true)
     }
 
     /// The principal behind a bearer token, if the session is live and the user enabled.
@@ -242,7 +283,12 @@ impl Store {
         Ok(user_of(row, counters))
     }
 
-    pub async fn create_user(&self, new: &NewUser, now: DateTime<Utc>) -> Result<User, StoreError> {
+    pub async fn create_user(
+        &self,
+        new: &NewUser,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
         let username = check_username(&new.username)?;
         let display_name = check_display_name(new.display_name.as_deref().unwrap_or(&username))?;
         check_password_strength(&new.password).map_err(|m| invalid("password", m))?;
@@ -252,17 +298,33 @@ impl Store {
         tx.execute(
             "INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) \
              VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
-            args![id, username, display_name, hash, new.role.as_str(), now],
+            args![id, username.clone(), display_name.clone(), hash, new.role.as_str(), now],
         )
         .await
         .map_err(|e| StoreError::unique_as(e, "a user with this username"))?;
         set_counters(&mut tx, id, &new.counters).await?;
+        Audit::new(actor, "create_user")
+            .target(username.clone())
+            .detail(json!({
+                "user_id": id,
+                "display_name": display_name,
+                "role": new.role.as_str(),
+                "counters": new.counters,
+            }))
+            .record(&mut tx, now)
+            .await?;
         tx.commit().await?;
         self.user(id).await
     }
 
     /// Changes an account. A new password or disabling ends the user's sessions.
-    pub async fn update_user(&self, id: Uuid, update: &UserUpdate) -> Result<User, StoreError> {
+    pub async fn update_user(
+        &self,
+        id: Uuid,
+        update: &UserUpdate,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
         let display_name = update
             .display_name
             .as_deref()
@@ -279,7 +341,15 @@ impl Store {
         let exists: Option<String> = tx
             .scalar_optional("SELECT username FROM users WHERE id = $1", args![id])
             .await?;
-        exists.ok_or(StoreError::NotFound(Entity::User))?;
+        let username = exists.ok_or(StoreError::NotFound(Entity::User))?;
+        // What changed, never the password itself.
+        let detail = json!({
+            "user_id": id,
+            "display_name": display_name,
+            "password_changed": update.password.is_some(),
+            "counters": update.counters,
+            "disabled": update.disabled,
+        });
         if let Some(name) = display_name {
             tx.execute(
                 "UPDATE users SET display_name = $1 WHERE id = $2",
@@ -301,16 +371,32 @@ impl Store {
             )
             .await?;
         }
-        if update.password.is_some() || update.disabled == Some(true) {
+        let ends_sessions = update.password.is_some() || update.disabled == Some(true);
+        if ends_sessions {
             tx.execute("DELETE FROM sessions WHERE user_id = $1", args![id])
                 .await?;
+        }
+        // Open streams of the user close: for good when the sessions ended, or to reconnect
+        // with the new counters' scope.
+        let streams_change = ends_sessions || update.counters.is_some();
+        if streams_change {
+            announce(&mut tx, &Revoked::User { id }).await?;
         }
         if let Some(counters) = &update.counters {
             tx.execute("DELETE FROM user_counters WHERE user_id = $1", args![id])
                 .await?;
             set_counters(&mut tx, id, counters).await?;
         }
-        tx.commit().await?;
+        Audit::new(actor, "update_user")
+            .target(username)
+            .detail(detail)
+            .record(&mut tx, now)
+            .await?;
+        if streams_change {
+            self.commit_revocation(tx, Revoked::User { id }).await?;
+        } else {
+            tx.commit().await?;
+        }
         self.user(id).await
     }
 

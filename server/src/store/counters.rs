@@ -6,8 +6,10 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use giliran_core::events::Event;
 use giliran_core::wire::{Counter, CounterUpdate, NewCounter};
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::{Actor, Audit};
 use super::events::emit;
 use super::{Store, count, tidy_label};
 use crate::db::{Tx, args};
@@ -77,6 +79,7 @@ impl Store {
     pub async fn create_counter(
         &self,
         new: &NewCounter,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Counter, StoreError> {
         let name = check_name(&new.name)?;
@@ -95,13 +98,26 @@ impl Store {
         .await
         .map_err(|e| StoreError::unique_as(e, "a counter with this number"))?;
         set_services(&mut tx, id, &new.service_ids).await?;
-        self.commit_counter(tx, id, now).await
+        let audit = Audit::new(actor, "create_counter").detail(json!(new));
+        self.commit_counter(tx, id, audit, now).await
     }
 
     pub async fn update_counter(
         &self,
         id: Uuid,
         update: &CounterUpdate,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Counter, StoreError> {
+        self.change_counter(id, update, Audit::new(actor, "update_counter"), now)
+            .await
+    }
+
+    async fn change_counter(
+        &self,
+        id: Uuid,
+        update: &CounterUpdate,
+        audit: Audit<'_>,
         now: DateTime<Utc>,
     ) -> Result<Counter, StoreError> {
         let name = update.name.as_deref().map(check_name).transpose()?;
@@ -132,17 +148,23 @@ impl Store {
             .await?;
             set_services(&mut tx, id, services).await?;
         }
-        self.commit_counter(tx, id, now).await
+        self.commit_counter(tx, id, audit.detail(json!(update)), now)
+            .await
     }
 
-    /// Writes the counter's event and commits.
+    /// Writes the counter's event and audit entry, and commits.
     async fn commit_counter(
         &self,
         mut tx: Tx,
         id: Uuid,
+        audit: Audit<'_>,
         now: DateTime<Utc>,
     ) -> Result<Counter, StoreError> {
         let counter = load_counter(&mut tx, id).await?;
+        audit
+            .target(format!("{} {}", counter.number, counter.name))
+            .record(&mut tx, now)
+            .await?;
         emit(
             &mut tx,
             &Event::CounterChanged {
@@ -160,14 +182,16 @@ impl Store {
         &self,
         id: Uuid,
         paused: bool,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Counter, StoreError> {
-        self.update_counter(
+        self.change_counter(
             id,
             &CounterUpdate {
                 paused: Some(paused),
                 ..CounterUpdate::default()
             },
+            Audit::new(actor, if paused { "pause" } else { "resume" }),
             now,
         )
         .await

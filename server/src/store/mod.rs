@@ -2,8 +2,11 @@
 //! transaction that either happens whole or not at all.
 
 mod accounts;
+pub mod audit;
 mod counters;
+mod displays;
 pub mod events;
+pub mod revocations;
 mod rollover;
 mod seed;
 mod services;
@@ -21,6 +24,8 @@ use uuid::Uuid;
 use crate::db::{Db, Tx};
 
 pub use accounts::{LoginOutcome, Principal, SESSION_LIFETIME};
+pub use audit::{Actor, Audit, AuditFilter};
+pub use revocations::{REVOKE_CHANNEL, Revoked};
 pub use seed::SeedOutcome;
 pub use tickets::IssueRequest;
 
@@ -32,6 +37,8 @@ pub struct Store {
     pub policy: CallPolicy,
     /// Woken after every commit that wrote events, so this server delivers them at once.
     pub events_written: Arc<tokio::sync::Notify>,
+    /// Credentials revoked on this server or (PostgreSQL) any replica.
+    pub revocations: tokio::sync::broadcast::Sender<Revoked>,
 }
 
 impl Store {
@@ -41,6 +48,7 @@ impl Store {
             calendar,
             policy,
             events_written: Arc::new(tokio::sync::Notify::new()),
+            revocations: tokio::sync::broadcast::channel(256).0,
         }
     }
 

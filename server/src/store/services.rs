@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use giliran_core::ServiceCode;
 use giliran_core::events::Event;
 use giliran_core::wire::{NewService, Service, ServiceUpdate};
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::{Actor, Audit};
 use super::events::emit;
 use super::{Store, count, tidy_label};
 use crate::db::{Tx, args};
@@ -91,14 +93,19 @@ impl Store {
             .ok_or(StoreError::NotFound(Entity::Service))
     }
 
-    /// Writes the service's event and commits.
+    /// Writes the service's event and audit entry, and commits.
     async fn commit_service(
         &self,
         mut tx: Tx,
         id: Uuid,
+        audit: Audit<'_>,
         now: DateTime<Utc>,
     ) -> Result<Service, StoreError> {
         let service = self.load_service(&mut tx, id, now).await?;
+        audit
+            .target(format!("{} {}", service.code, service.name))
+            .record(&mut tx, now)
+            .await?;
         emit(
             &mut tx,
             &Event::ServiceChanged {
@@ -114,6 +121,7 @@ impl Store {
     pub async fn create_service(
         &self,
         new: &NewService,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Service, StoreError> {
         let code = ServiceCode::parse(&new.code).map_err(|e| StoreError::Invalid {
@@ -130,13 +138,15 @@ impl Store {
         )
         .await
         .map_err(|e| StoreError::unique_as(e, "a service with this code"))?;
-        self.commit_service(tx, id, now).await
+        let audit = Audit::new(actor, "create_service").detail(json!(new));
+        self.commit_service(tx, id, audit, now).await
     }
 
     pub async fn update_service(
         &self,
         id: Uuid,
         update: &ServiceUpdate,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Service, StoreError> {
         let name = update.name.as_deref().map(check_name).transpose()?;
@@ -166,6 +176,7 @@ impl Store {
             )
             .await?;
         }
-        self.commit_service(tx, id, now).await
+        let audit = Audit::new(actor, "update_service").detail(json!(update));
+        self.commit_service(tx, id, audit, now).await
     }
 }

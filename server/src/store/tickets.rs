@@ -8,10 +8,12 @@ use giliran_core::patient::{
     PatientInputError, normalize_name, normalize_phone, validate_device_id,
 };
 use giliran_core::status::{Action, TicketStatus};
-use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket};
+use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket, TicketStatusView};
 use giliran_core::{call_order, format_ticket_number};
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::{Actor, Audit};
 use super::events::emit;
 use super::{Standing, Store, TicketRow, count, ticket_select};
 use crate::db::{Tx, args};
@@ -205,6 +207,31 @@ impl Store {
         self.with_standing(row, now, true).await
     }
 
+    /// "Check my status" by phone: the patient's waiting or called ticket, reduced to what a
+    /// stranger who knows the number may see.
+    pub async fn status_by_phone(
+        &self,
+        phone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TicketStatusView, StoreError> {
+        let phone = normalize_phone(phone).map_err(|e| StoreError::Invalid {
+            field: e.field(),
+            message: e.to_string(),
+        })?;
+        let row = self
+            .active_ticket_of(Some(&phone), None)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::ActiveTicket))?;
+        let ticket = self.with_standing(row, now, false).await?;
+        Ok(TicketStatusView {
+            number: ticket.number,
+            status: ticket.status,
+            people_ahead: ticket.people_ahead,
+            eta_seconds: ticket.eta_seconds,
+            counter: ticket.counter,
+        })
+    }
+
     /// The patient withdraws their waiting ticket.
     pub async fn cancel_by_patient(
         &self,
@@ -232,6 +259,7 @@ impl Store {
     pub async fn call_next(
         &self,
         counter_id: Uuid,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Option<Ticket>, StoreError> {
         let today = self.today(now);
@@ -250,6 +278,10 @@ impl Store {
             .scalar_optional(next_sql, args![counter_id, today, cutoff])
             .await?;
         let Some(next) = next else {
+            Audit::new(actor, "call_next")
+                .detail(json!({ "counter_id": counter_id, "ticket_id": null }))
+                .record(&mut tx, now)
+                .await?;
             self.commit(tx).await?;
             return Ok(None);
         };
@@ -270,6 +302,9 @@ impl Store {
         if let Some(call) = row.call() {
             emit(&mut tx, &Event::Called { call }, now).await?;
         }
+        audit_ticket(actor, "call_next", counter_id, &row)
+            .record(&mut tx, now)
+            .await?;
         self.commit(tx).await?;
         Ok(Some(row.into_ticket(today, Standing::default(), true)))
     }
@@ -279,6 +314,7 @@ impl Store {
         &self,
         counter_id: Uuid,
         action: Action,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
         let mut tx = self.db.begin().await?;
@@ -287,6 +323,9 @@ impl Store {
             .await?
             .ok_or(StoreError::NoCurrentTicket)?;
         let row = self.change_status(&mut tx, &current, action, now).await?;
+        audit_ticket(actor, action.as_str(), counter_id, &row)
+            .record(&mut tx, now)
+            .await?;
         self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
@@ -298,6 +337,7 @@ impl Store {
         counter_id: Uuid,
         ticket_id: Uuid,
         position: Option<u32>,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
         let mut tx = self.db.begin().await?;
@@ -319,6 +359,12 @@ impl Store {
         let requeued = ticket_in(&mut tx, ticket_id).await?;
         let ticket = requeued.summary(self.today(now));
         emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        audit_ticket(actor, "requeue", counter_id, &requeued)
+            .detail(
+                json!({ "counter_id": counter_id, "ticket_id": ticket_id, "position": position }),
+            )
+            .record(&mut tx, now)
+            .await?;
         self.commit(tx).await?;
         self.ticket_with_standing(ticket_id, now, true).await
     }
@@ -328,6 +374,7 @@ impl Store {
         &self,
         counter_id: Uuid,
         ticket_id: Uuid,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
         let mut tx = self.db.begin().await?;
@@ -336,6 +383,9 @@ impl Store {
         ensure_counter_serves(&mut tx, counter_id, row.service_id).await?;
         let row = self
             .change_status(&mut tx, &row, Action::Cancel, now)
+            .await?;
+        audit_ticket(actor, "cancel", counter_id, &row)
+            .record(&mut tx, now)
             .await?;
         self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
@@ -349,6 +399,7 @@ impl Store {
         counter_id: Uuid,
         ticket_id: Option<Uuid>,
         to_service: Uuid,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
         let mut tx = self.db.begin().await?;
@@ -395,6 +446,15 @@ impl Store {
         )
         .await?;
         emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        audit_ticket(actor, "transfer", counter_id, &row)
+            .detail(json!({
+                "counter_id": counter_id,
+                "ticket_id": row.id,
+                "to_service_id": to_service,
+                "new_ticket_id": new.id,
+            }))
+            .record(&mut tx, now)
+            .await?;
         self.commit(tx).await?;
         self.ticket_with_standing(new.id, now, true).await
     }
@@ -824,4 +884,16 @@ async fn current_of(tx: &mut Tx, counter_id: Uuid) -> Result<Option<TicketRow>, 
     Ok(tx
         .fetch_optional(CURRENT_OF_COUNTER, args![counter_id])
         .await?)
+}
+
+/// The audit entry of a staff action on a ticket at a counter.
+fn audit_ticket<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    counter_id: Uuid,
+    row: &TicketRow,
+) -> Audit<'a> {
+    Audit::new(actor, action)
+        .target(row.number.clone())
+        .detail(json!({ "counter_id": counter_id, "ticket_id": row.id }))
 }

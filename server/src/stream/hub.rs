@@ -11,8 +11,8 @@ use sqlx::postgres::PgListener;
 use tokio::sync::{Semaphore, broadcast, watch};
 
 use crate::db::Db;
-use crate::store::Store;
 use crate::store::events::{NOTIFY_CHANNEL, StoredEvent};
+use crate::store::{REVOKE_CHANNEL, Revoked, Store};
 
 /// Events a subscriber may fall behind before it is dropped, by default.
 pub const DEFAULT_BUFFER: usize = 4096;
@@ -103,12 +103,23 @@ pub async fn pump(store: Store, hub: Hub, mut stopped: watch::Receiver<bool>) {
     loop {
         let notified = async {
             match listener.as_mut() {
-                Some(listener) => {
-                    if let Err(err) = listener.recv().await {
+                Some(listener) => match listener.recv().await {
+                    Ok(note) if note.channel() == REVOKE_CHANNEL => {
+                        match serde_json::from_str::<Revoked>(note.payload()) {
+                            Ok(revoked) => {
+                                let _ = store.revocations.send(revoked);
+                            }
+                            Err(err) => {
+                                tracing::warn!(error = %err, "unreadable revocation notice")
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
                         tracing::warn!(error = %err, "lost the event notification channel; reconnecting");
                         tokio::time::sleep(Duration::from_millis(500)).await;
                     }
-                }
+                },
                 None => std::future::pending().await,
             }
         };
@@ -148,7 +159,7 @@ async fn listen(db: &Db) -> Option<PgListener> {
             return None;
         }
     };
-    match listener.listen(NOTIFY_CHANNEL).await {
+    match listener.listen_all([NOTIFY_CHANNEL, REVOKE_CHANNEL]).await {
         Ok(()) => Some(listener),
         Err(err) => {
             tracing::warn!(error = %err, "cannot LISTEN; events of other replicas arrive within a second");

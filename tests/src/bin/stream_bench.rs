@@ -67,7 +67,21 @@ async fn main() -> anyhow::Result<()> {
     let expected_call = Arc::new(AtomicU64::new(0));
     let (latency_tx, mut latency_rx) = mpsc::unbounded_channel::<(u64, u64)>();
     let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<()>();
-    let ws_url = format!("{}/api/v1/events", base.replacen("http", "ws", 1));
+    let token = login(&http, &base).await?;
+    let display: Value = http
+        .post(format!("{base}/api/v1/admin/displays"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "bench"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let display_token = display["token"].as_str().context("display token")?;
+    let ws_url = format!(
+        "{}/api/v1/events?token={display_token}",
+        base.replacen("http", "ws", 1)
+    );
     let mut connect_failures = 0usize;
     for batch in (0..args.subscribers).collect::<Vec<_>>().chunks(250) {
         let mut pending = Vec::new();
@@ -126,7 +140,6 @@ async fn main() -> anyhow::Result<()> {
     let idle = rss_kib(pid)?;
 
     // Call.
-    let token = login(&http, &base).await?;
     let services: Vec<Value> = http
         .get(format!("{base}/api/v1/services"))
         .send()
@@ -235,6 +248,8 @@ async fn start_server(
         .env("GILIRAN_LISTEN", "127.0.0.1:0")
         .env("GILIRAN_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("GILIRAN_MAX_STREAMS", (subscribers + 100).to_string())
+        // Every subscriber comes from 127.0.0.1.
+        .env("GILIRAN_STREAMS_PER_IP", (subscribers + 100).to_string())
         .env("RUST_LOG", "warn,giliran_server::server=info")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

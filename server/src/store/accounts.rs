@@ -133,11 +133,19 @@ impl Store {
         let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
             .await
             .unwrap_or(false);
-        let Some(row) = row.filter(|_| matches) else {
-            let actor = Actor::anonymous(Some(&username), ip);
-            self.audit_alone(Audit::new(&actor, "login_failed"), now)
-                .await?;
-            return Ok(LoginOutcome::WrongCredentials);
+        let row = match row {
+            Some(row) if matches => row,
+            known_or_not => {
+                // A wrong password is filed under the account it tried, so an admin sees who
+                // is being guessed at; an unknown username under what was typed.
+                let actor = Actor {
+                    user_id: known_or_not.map(|r| r.id),
+                    ..Actor::anonymous(Some(&username), ip)
+                };
+                self.audit_alone(Audit::new(&actor, "login_failed"), now)
+                    .await?;
+                return Ok(LoginOutcome::WrongCredentials);
+            }
         };
         let actor = Actor {
             user_id: Some(row.id),

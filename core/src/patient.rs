@@ -36,9 +36,19 @@ impl PatientInputError {
     }
 }
 
+/// Characters that reorder the text around them (bidirectional embeddings, overrides and
+/// isolates): in a name they could make a staff screen show something other than what was typed.
+fn reorders_text(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Trims and collapses inner runs of whitespace; refuses empty, overlong or control characters.
+/// Names in any script, right-to-left ones included, are kept as typed.
 pub fn normalize_name(raw: &str) -> Result<String, PatientInputError> {
-    if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+    if raw
+        .chars()
+        .any(|c| (c.is_control() && !c.is_whitespace()) || reorders_text(c))
+    {
         return Err(PatientInputError::NameHasControlCharacters);
     }
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -99,6 +109,28 @@ pub fn validate_device_id(raw: &str) -> Result<String, PatientInputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_any_script_stay_but_text_reordering_controls_do_not() {
+        assert_eq!(normalize_name("مريم الحسن").unwrap(), "مريم الحسن");
+        assert_eq!(normalize_name("Ni Made  Ayu").unwrap(), "Ni Made Ayu");
+        assert_eq!(
+            normalize_name("O'Brien'); DROP TABLE tickets;--").unwrap(),
+            "O'Brien'); DROP TABLE tickets;--"
+        );
+        for spoof in [
+            "Siti\u{202E}nimda",
+            "\u{2066}Budi\u{2069}",
+            "A\u{0000}B",
+            "\u{1b}[31mX",
+        ] {
+            assert_eq!(
+                normalize_name(spoof),
+                Err(PatientInputError::NameHasControlCharacters),
+                "{spoof:?}"
+            );
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -1,6 +1,7 @@
 //! Configuration: flags, each with an environment variable, validated at start.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -80,6 +81,15 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_STREAMS_PER_IP", default_value_t = LimitConfig::default().streams_per_ip)]
     pub streams_per_ip: usize,
 
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key). Without it the server
+    /// speaks plain HTTP, for a reverse proxy in front or a closed clinic network.
+    #[arg(long, env = "GILIRAN_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "GILIRAN_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -104,6 +114,15 @@ pub struct Config {
     pub stream_buffer: usize,
     pub http: HttpConfig,
     pub limits: LimitConfig,
+    /// Certificate chain and key files, when this server terminates TLS itself.
+    pub tls: Option<TlsFiles>,
+}
+
+/// PEM files for HTTPS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl Args {
@@ -173,7 +192,7 @@ impl Args {
             http: HttpConfig {
                 trusted_proxies,
                 request_timeout: Duration::from_secs(self.request_timeout_secs),
-                tls: false,
+                tls: self.tls_cert.is_some(),
             },
             limits: LimitConfig {
                 tickets_per_ip_per_minute: self.tickets_per_ip_per_minute,
@@ -182,6 +201,11 @@ impl Args {
                 login_failures_before_lockout: self.login_failures_before_lockout,
                 streams_per_ip: self.streams_per_ip.max(1),
             },
+            tls: self
+                .tls_cert
+                .clone()
+                .zip(self.tls_key.clone())
+                .map(|(cert, key)| TlsFiles { cert, key }),
         })
     }
 }

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::{self, AppState};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, TlsFiles};
 use crate::db::Db;
 use crate::limits::Limits;
 use crate::store::{SeedOutcome, Store};
@@ -70,6 +70,10 @@ pub async fn start(
         tracing::info!(expired, "expired open tickets of past business days");
     }
 
+    let tls = match &config.tls {
+        Some(files) => Some(load_tls(files).await?),
+        None => None,
+    };
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let hub = Hub::new(config.max_streams, config.stream_buffer);
@@ -91,20 +95,36 @@ pub async fn start(
     let app = api::router(state, &config.http).into_make_service_with_connect_info::<SocketAddr>();
     let task_store = store.clone();
     let task_hub = hub.clone();
+    let handle = axum_server::Handle::new();
+    let listener = listener.into_std()?;
+    let serving: std::pin::Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> = match tls {
+        Some(tls) => Box::pin(
+            axum_server::from_tcp_rustls(listener, tls)?
+                .handle(handle.clone())
+                .serve(app),
+        ),
+        None => Box::pin(
+            axum_server::from_tcp(listener)?
+                .handle(handle.clone())
+                .serve(app),
+        ),
+    };
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                until_stopped(stopped).await;
-                task_hub.close();
-            })
-            .await;
+        let shutdown = tokio::spawn(async move {
+            until_stopped(stopped).await;
+            task_hub.close();
+            // Requests in flight get this long to finish; event streams were just closed.
+            handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        });
+        let served = serving.await;
+        shutdown.abort();
         rollover.abort();
         pump.abort();
         forget.abort();
         task_store.db.close().await;
         served.context("serving HTTP")
     });
-    tracing::info!(%addr, backend = ?store.db.dialect(), "listening");
+    tracing::info!(%addr, backend = ?store.db.dialect(), https = config.tls.is_some(), "listening");
     Ok(Running {
         addr,
         store,
@@ -172,4 +192,19 @@ async fn forget_idle_clients(limits: Limits, mut stopped: watch::Receiver<bool>)
             _ = stopped.wait_for(|s| *s) => return,
         }
     }
+}
+
+/// Reads the certificate and key, refusing to start with ones that cannot serve.
+async fn load_tls(files: &TlsFiles) -> anyhow::Result<axum_server::tls_rustls::RustlsConfig> {
+    // rustls is built with ring only; this makes it the provider whoever asks first.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+        .await
+        .with_context(|| {
+            format!(
+                "reading the TLS certificate {} and key {}",
+                files.cert.display(),
+                files.key.display()
+            )
+        })
 }

@@ -24,6 +24,7 @@ on_both_backends!(
     staff_cannot_work_at_another_counter_or_use_admin_routes,
     requests_without_a_session_are_unauthorized_even_with_a_tracking_token,
     unknown_routes_and_wrong_methods_get_not_found_and_method_not_allowed,
+    hostile_text_is_stored_as_typed_or_refused_and_numbers_out_of_range_are_refused,
 );
 
 const STAFF_PASSWORD: &str = "kata-sandi-loket";
@@ -1042,4 +1043,156 @@ async fn unknown_routes_and_wrong_methods_get_not_found_and_method_not_allowed(b
     }
 
     assert_nothing_written(&server, &admin, &before).await;
+}
+
+async fn hostile_text_is_stored_as_typed_or_refused_and_numbers_out_of_range_are_refused(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let admin = server.admin().await;
+    let umum = server.service("A").await.id;
+
+    // Right-to-left names and SQL metacharacters are names like any other: kept exactly, and
+    // they change nothing but their own ticket.
+    for name in [
+        "مريم الحسن",
+        "Robert'); DROP TABLE tickets; --",
+        "Siti \" OR 1=1 --",
+        "Ayu % _ \\ $1",
+    ] {
+        let issued = server.take("A", json!({"name": name})).await;
+        let tracked = server.track(&issued).await;
+        assert_eq!(
+            tracked.patient.and_then(|p| p.name).as_deref(),
+            Some(name),
+            "stored as typed"
+        );
+    }
+    assert_eq!(server.service("A").await.waiting, 4);
+    let service = server
+        .post(
+            "/api/v1/admin/services",
+            Some(&admin),
+            json!({"code": "M", "name": "Poli Mata'; DELETE FROM services; --"}),
+        )
+        .await;
+    assert_eq!(service.status.as_u16(), 201, "{}", service.body);
+    assert_eq!(server.services().await.len(), 5);
+
+    let before = everything(&server, &admin).await;
+    // Control characters and text-reordering marks would make a screen lie about a name.
+    for name in [
+        "Siti\u{0000}",
+        "\u{001b}[2J",
+        "Budi\u{202E}nimda",
+        "\u{2067}Ani",
+    ] {
+        let reply = server
+            .post(
+                "/api/v1/tickets",
+                None,
+                json!({"service_id": umum, "name": name}),
+            )
+            .await;
+        assert_field_refused(&reply, "name");
+    }
+    for code in ["A'--", "A;", "", "AB CD"] {
+        let reply = server
+            .post(
+                "/api/v1/admin/services",
+                Some(&admin),
+                json!({"code": code, "name": "Poli"}),
+            )
+            .await;
+        assert_field_refused(&reply, "code");
+    }
+
+    // Negative, zero and huge numbers.
+    let counter = |number: Value| json!({"number": number, "name": "Loket", "service_ids": [umum]});
+    for number in [json!(-1), json!(1u64 << 40), json!(1.5), json!("7")] {
+        let reply = server
+            .post("/api/v1/admin/counters", Some(&admin), counter(number))
+            .await;
+        assert_refused(&reply, 422, ErrorCode::InvalidBody);
+    }
+    let zero = server
+        .post("/api/v1/admin/counters", Some(&admin), counter(json!(0)))
+        .await;
+    assert_field_refused(&zero, "number");
+    for quota in [json!(-5), json!(1u64 << 33)] {
+        let reply = server
+            .post(
+                "/api/v1/admin/services",
+                Some(&admin),
+                json!({"code": "Q", "name": "Poli Q", "daily_quota": quota}),
+            )
+            .await;
+        assert_refused(&reply, 422, ErrorCode::InvalidBody);
+    }
+    let loket1 = server.counter_id(&admin, 1).await;
+    let reply = server
+        .post(
+            &format!("/api/v1/counters/{loket1}/requeue"),
+            Some(&admin),
+            json!({"ticket_id": Uuid::new_v4(), "position": -1}),
+        )
+        .await;
+    assert_refused(&reply, 422, ErrorCode::InvalidBody);
+    // Ids that are not UUIDs, whatever number they look like.
+    for id in ["0", "-1", "99999999999999999999999", "1e9", "%00"] {
+        for path in [
+            format!("/api/v1/tickets/{id}"),
+            format!("/api/v1/counters/{id}/queue"),
+        ] {
+            let reply = server.get(&path, Some(&admin)).await;
+            assert_refused(&reply, 400, ErrorCode::InvalidParameter);
+        }
+    }
+    for query in ["limit=-1", "limit=99999999999", "before=abc", "user_id=7"] {
+        let reply = server
+            .get(&format!("/api/v1/admin/audit?{query}"), Some(&admin))
+            .await;
+        assert_refused(&reply, 400, ErrorCode::InvalidParameter);
+    }
+
+    // A megabyte is refused on every kind of route before it is read.
+    let megabyte = json!({"username": "a".repeat(1 << 20), "password": "x"})
+        .to_string()
+        .into_bytes();
+    for (path, token) in [
+        ("/api/v1/auth/login", None),
+        ("/api/v1/tickets", None),
+        ("/api/v1/tickets/lookup", None),
+        ("/api/v1/admin/users", Some(admin.as_str())),
+    ] {
+        // The server answers as soon as it sees the length and closes without reading the
+        // rest; the client may then be reset before it reads the answer. That is TCP, not the
+        // server: a reset is tolerated, any answer must be the contract's 413, and one must come.
+        let mut answered = false;
+        for _ in 0..5 {
+            let mut request = server
+                .http
+                .post(server.url(path))
+                .header("content-type", "application/json")
+                .body(megabyte.clone());
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            match request.send().await {
+                Ok(response) => {
+                    let reply = Reply::from_response(response).await;
+                    assert_refused(&reply, 413, ErrorCode::PayloadTooLarge);
+                    answered = true;
+                    break;
+                }
+                Err(err) => assert!(
+                    err.is_request() || err.is_connect() || err.is_body(),
+                    "{path}: {err}"
+                ),
+            }
+        }
+        assert!(answered, "{path}: a megabyte got the contract's 413 at least once");
+    }
+    assert_eq!(everything(&server, &admin).await, before);
+    server.stop().await;
 }

@@ -269,7 +269,9 @@ pub struct LoginResponse {
 pub struct NewService {
     pub code: String,
     pub name: String,
+    /// Tickets a day, at most 100000; `0` or none for no quota.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100000))]
     pub daily_quota: Option<u32>,
     #[serde(default = "default_true")]
     pub open: bool,
@@ -282,8 +284,9 @@ pub struct NewService {
 pub struct ServiceUpdate {
     #[serde(default)]
     pub name: Option<String>,
-    /// `0` removes the quota.
+    /// At most 100000; `0` removes the quota.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100000))]
     pub daily_quota: Option<u32>,
     #[serde(default)]
     pub open: Option<bool>,

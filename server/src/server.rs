@@ -97,17 +97,18 @@ pub async fn start(
     let task_hub = hub.clone();
     let handle = axum_server::Handle::new();
     let listener = listener.into_std()?;
+    let header_timeout = config.http.request_timeout.min(HEADER_READ_TIMEOUT);
     let serving: std::pin::Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> = match tls {
-        Some(tls) => Box::pin(
-            axum_server::from_tcp_rustls(listener, tls)?
-                .handle(handle.clone())
-                .serve(app),
-        ),
-        None => Box::pin(
-            axum_server::from_tcp(listener)?
-                .handle(handle.clone())
-                .serve(app),
-        ),
+        Some(tls) => {
+            let mut server = axum_server::from_tcp_rustls(listener, tls)?;
+            slow_clients_time_out(server.http_builder(), header_timeout);
+            Box::pin(server.handle(handle.clone()).serve(app))
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener)?;
+            slow_clients_time_out(server.http_builder(), header_timeout);
+            Box::pin(server.handle(handle.clone()).serve(app))
+        }
     };
     let task = tokio::spawn(async move {
         let shutdown = tokio::spawn(async move {
@@ -207,4 +208,19 @@ async fn load_tls(files: &TlsFiles) -> anyhow::Result<axum_server::tls_rustls::R
                 files.key.display()
             )
         })
+}
+
+/// Longest a client may take to send its request headers.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A client that opens connections and dribbles its headers (slowloris) would hold them open
+/// for ever; after `timeout` without complete headers the connection is closed.
+fn slow_clients_time_out(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    timeout: std::time::Duration,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(timeout);
 }

@@ -1129,6 +1129,14 @@ async fn hostile_text_is_stored_as_typed_or_refused_and_numbers_out_of_range_are
             .await;
         assert_refused(&reply, 422, ErrorCode::InvalidBody);
     }
+    let too_many = server
+        .post(
+            "/api/v1/admin/services",
+            Some(&admin),
+            json!({"code": "Q", "name": "Poli Q", "daily_quota": u32::MAX}),
+        )
+        .await;
+    assert_field_refused(&too_many, "daily_quota");
     let loket1 = server.counter_id(&admin, 1).await;
     let reply = server
         .post(
@@ -1191,7 +1199,10 @@ async fn hostile_text_is_stored_as_typed_or_refused_and_numbers_out_of_range_are
                 ),
             }
         }
-        assert!(answered, "{path}: a megabyte got the contract's 413 at least once");
+        assert!(
+            answered,
+            "{path}: a megabyte got the contract's 413 at least once"
+        );
     }
     assert_eq!(everything(&server, &admin).await, before);
     server.stop().await;

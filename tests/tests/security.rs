@@ -599,3 +599,48 @@ async fn every_answer_carries_the_browser_security_headers() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_dribbles_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start_with(Backend::Sqlite, &["--request-timeout-secs", "1"]).await;
+    let mut slow = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connects");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("writes");
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buffer)).await;
+    assert!(
+        read.is_ok(),
+        "the connection was still open after 5 s of unfinished headers"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    // Whole requests still go through.
+    server.get("/healthz", None).await.assert_ok();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_cannot_lock_everyone_out_by_disabling_themself() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let admin = server.admin().await;
+    let me: User = server.get("/api/v1/auth/me", Some(&admin)).await.json();
+    let reply = server
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{}", me.id),
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    reply.assert_error(422, ErrorCode::InvalidField);
+    assert_eq!(reply.body["error"]["field"], "disabled");
+    server
+        .get("/api/v1/auth/me", Some(&admin))
+        .await
+        .assert_ok();
+    server.stop().await;
+}

@@ -29,7 +29,8 @@ struct AuditQuery {
     user_id: Option<Uuid>,
     /// Only this action, such as `call_next` or `login_failed`.
     action: Option<String>,
-    /// Entries per page, 1 to 500 (default 100).
+    /// Entries per page, 1 to 500 (default 100); others are brought into that range.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

@@ -180,3 +180,40 @@ async fn method_not_allowed() -> AppError {
 fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_request_that_takes_too_long_gets_the_contract_timeout() {
+        let app = Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
+            .route("/quick", axum::routing::get(|| async { "ok" }))
+            .layer(middleware::from_fn(|req, next: Next| {
+                abandon_after(Duration::from_millis(50), req, next)
+            }));
+        let slow = app
+            .clone()
+            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(slow.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(slow.into_body(), 4096).await.unwrap();
+        let body: giliran_core::wire::ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.error.code, giliran_core::wire::ErrorCode::Timeout);
+        let quick = app
+            .oneshot(Request::get("/quick").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(quick.status(), axum::http::StatusCode::OK);
+    }
+}

@@ -338,6 +338,14 @@ impl Store {
             .as_deref()
             .map(check_display_name)
             .transpose()?;
+        // An admin who disables themself locks everyone out when they are the last one; and
+        // only an enabled admin gets here, so this keeps at least one.
+        if update.disabled == Some(true) && actor.user_id == Some(id) {
+            return Err(invalid(
+                "disabled",
+                "you cannot disable your own account; another admin can",
+            ));
+        }
         let hash = match &update.password {
             Some(password) => {
                 check_password_strength(password).map_err(|m| invalid("password", m))?;

@@ -57,6 +57,20 @@ fn check_name(name: &str) -> Result<String, StoreError> {
     tidy_label("name", name, MAX_NAME_CHARS)
 }
 
+/// Largest daily quota: far above any poli's day, small enough for every client's integers.
+pub const MAX_DAILY_QUOTA: u32 = 100_000;
+
+/// A quota of 0 means none.
+fn check_quota(quota: u32) -> Result<Option<u32>, StoreError> {
+    if quota > MAX_DAILY_QUOTA {
+        return Err(StoreError::Invalid {
+            field: "daily_quota",
+            message: format!("daily_quota must be at most {MAX_DAILY_QUOTA} (0 for no quota)"),
+        });
+    }
+    Ok((quota > 0).then_some(quota))
+}
+
 impl Store {
     /// Every service with today's waiting count and quota left, by code.
     pub async fn services(&self, now: DateTime<Utc>) -> Result<Vec<Service>, StoreError> {
@@ -129,7 +143,7 @@ impl Store {
             message: e.to_string(),
         })?;
         let name = check_name(&new.name)?;
-        let quota = new.daily_quota.filter(|q| *q > 0);
+        let quota = check_quota(new.daily_quota.unwrap_or(0))?;
         let id = Uuid::new_v4();
         let mut tx = self.db.begin().await?;
         tx.execute(
@@ -150,6 +164,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Service, StoreError> {
         let name = update.name.as_deref().map(check_name).transpose()?;
+        let quota = update.daily_quota.map(check_quota).transpose()?;
         let mut tx = self.db.begin().await?;
         let exists: Option<String> = tx
             .scalar_optional("SELECT code FROM services WHERE id = $1", args![id])
@@ -162,10 +177,10 @@ impl Store {
             )
             .await?;
         }
-        if let Some(quota) = update.daily_quota {
+        if let Some(quota) = quota {
             tx.execute(
                 "UPDATE services SET daily_quota = $1 WHERE id = $2",
-                args![(quota > 0).then_some(quota), id],
+                args![quota, id],
             )
             .await?;
         }

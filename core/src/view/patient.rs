@@ -3,20 +3,41 @@
 use std::collections::VecDeque;
 
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::{Applied, Reduce, advance};
 use crate::events::{Event, Snapshot, StreamMessage};
 use crate::status::TicketStatus;
 use crate::wire::{CounterRef, Ticket};
 
+/// People ahead at which a waiting patient hears that their turn is near, unless the app sets
+/// its own: about one consultation's walk from the canteen.
+pub const DEFAULT_NEAR_THRESHOLD: u32 = 3;
+
 /// The ticket a patient follows, built from a patient stream.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PatientView {
     seq: u64,
     /// `None` before the first snapshot. After a transfer, the ticket that continues the visit.
     pub ticket: Option<Ticket>,
     /// Changes to notify the patient of, not yet handed to the app.
     notices: VecDeque<PatientNotice>,
+    /// `Near` is told when people ahead drop to this; `None` never.
+    near_threshold: Option<u32>,
+    /// The ticket `Near` was told (or was already true) for: once per ticket.
+    near_told: Option<Uuid>,
+}
+
+impl Default for PatientView {
+    fn default() -> PatientView {
+        PatientView {
+            seq: 0,
+            ticket: None,
+            notices: VecDeque::new(),
+            near_threshold: Some(DEFAULT_NEAR_THRESHOLD),
+            near_told: None,
+        }
+    }
 }
 
 /// Something the patient should hear about even with the app closed.
@@ -29,6 +50,9 @@ pub enum PatientNotice {
         counter: CounterRef,
         recalls: u32,
     },
+    /// Still waiting, with `people_ahead` at or below the app's threshold: time to come back
+    /// to the waiting room. Told once per ticket.
+    Near { number: String, people_ahead: u32 },
     /// Sent on to another service: the visit continues with a new number.
     Transferred { from: String, to: String },
     /// Served, skipped, cancelled or expired.
@@ -42,6 +66,12 @@ impl PatientView {
     /// Nothing known yet, waiting for the first snapshot.
     pub fn new() -> PatientView {
         PatientView::default()
+    }
+
+    /// Tells `Near` when people ahead drop to `threshold`, or never with `None`.
+    pub fn with_near_threshold(mut self, threshold: Option<u32>) -> PatientView {
+        self.near_threshold = threshold;
+        self
     }
 
     /// In the queue, not called yet.
@@ -76,6 +106,8 @@ impl PatientView {
         if self.ticket.as_ref() == Some(ticket) {
             return false;
         }
+        // Opening the app, or arriving in a new queue by transfer, is told otherwise.
+        let new_ticket = self.ticket.as_ref().is_none_or(|t| t.id != ticket.id);
         if let Some(notice) = self
             .ticket
             .as_ref()
@@ -83,8 +115,31 @@ impl PatientView {
         {
             self.notices.push_back(notice);
         }
+        self.notice_near(ticket, new_ticket);
         self.ticket = Some(ticket.clone());
         true
+    }
+
+    /// Tells `Near` the first time a waiting ticket has few enough people ahead. A ticket that
+    /// is near when it first shows up (the app opening, a transfer arriving) tells nothing more
+    /// than the app shows or the transfer notice says, and counts as told.
+    fn notice_near(&mut self, ticket: &Ticket, first: bool) {
+        let (Some(threshold), Some(ahead)) = (self.near_threshold, ticket.people_ahead) else {
+            return;
+        };
+        if ticket.status != TicketStatus::Waiting
+            || ahead > threshold
+            || self.near_told == Some(ticket.id)
+        {
+            return;
+        }
+        self.near_told = Some(ticket.id);
+        if !first {
+            self.notices.push_back(PatientNotice::Near {
+                number: ticket.number.clone(),
+                people_ahead: ahead,
+            });
+        }
     }
 }
 
@@ -265,8 +320,84 @@ mod tests {
                 PatientNotice::Called { recalls, .. } => format!("called {recalls}"),
                 PatientNotice::Finished { status, .. } => status.as_str().to_string(),
                 PatientNotice::Transferred { to, .. } => to,
+                PatientNotice::Near { .. } => "near".to_string(),
             })
             .collect();
         assert_eq!(told, ["called 0", "called 1", "skipped"]);
+    }
+
+    fn ahead(ticket: &Ticket, people_ahead: u32) -> Ticket {
+        Ticket {
+            people_ahead: Some(people_ahead),
+            ..ticket.clone()
+        }
+    }
+
+    #[test]
+    fn the_patient_hears_once_that_their_turn_is_near() {
+        let a7 = ticket(&waiting(UMUM, 7));
+        let mut view = following(ahead(&a7, 6)).with_near_threshold(Some(2));
+        let mut seq = 10;
+        for people in [5, 4, 3, 2, 1, 0] {
+            seq += 1;
+            view.apply(&updated(seq, ahead(&a7, people)));
+        }
+        assert_eq!(
+            view.take_notices(),
+            vec![PatientNotice::Near {
+                number: "A-007".into(),
+                people_ahead: 2
+            }]
+        );
+        // A reconnect's snapshot, the same update again, or someone cancelling ahead of them
+        // does not tell it twice.
+        view.apply(&snapshot(
+            seq,
+            Snapshot::Patient {
+                ticket: ahead(&a7, 0),
+            },
+        ));
+        view.apply(&updated(seq + 1, ahead(&a7, 1)));
+        view.apply(&updated(seq + 2, ahead(&a7, 0)));
+        assert!(view.take_notices().is_empty());
+        // Called: the call is news, not nearness.
+        view.apply(&updated(
+            seq + 3,
+            ticket_called(&waiting(UMUM, 7), 1, 30, 0),
+        ));
+        assert!(matches!(
+            view.take_notices()[..],
+            [PatientNotice::Called { .. }]
+        ));
+    }
+
+    #[test]
+    fn opening_the_app_already_near_or_with_the_notice_off_tells_nothing() {
+        let a7 = ticket(&waiting(UMUM, 7));
+        let mut view = following(ahead(&a7, 1));
+        view.apply(&updated(11, ahead(&a7, 0)));
+        assert!(view.take_notices().is_empty(), "already near at opening");
+
+        let mut off = following(ahead(&a7, 9)).with_near_threshold(None);
+        off.apply(&updated(11, ahead(&a7, 0)));
+        assert!(off.take_notices().is_empty());
+
+        // A transfer starts a new queue: nearness there is news again.
+        let mut view = following(ahead(&a7, 9));
+        view.apply(&updated(11, ahead(&a7, 3)));
+        let mut b3 = ahead(&ticket(&waiting(GIGI, 3)), 8);
+        b3.transferred_from = Some(a7.id);
+        view.apply(&updated(12, b3.clone()));
+        view.apply(&updated(13, ahead(&b3, 2)));
+        let kinds: Vec<_> = view
+            .take_notices()
+            .into_iter()
+            .map(|n| match n {
+                PatientNotice::Near { number, .. } => format!("near {number}"),
+                PatientNotice::Transferred { to, .. } => format!("to {to}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["near A-007", "to B-003", "near B-003"]);
     }
 }

@@ -4,11 +4,14 @@
 //! Everything here is pure: no I/O, no clock of its own. The server, the display and the
 //! mobile apps call these functions so a rule lives in exactly one place.
 
+pub mod announce;
 pub mod business_day;
 pub mod call_order;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod events;
+#[cfg(feature = "store")]
+pub mod local_store;
 pub mod number;
 pub mod patient;
 pub mod status;

@@ -11,7 +11,7 @@
 
 mod display;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod patient;
 mod staff;
 

@@ -10,6 +10,8 @@ pub mod call_order;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod events;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 #[cfg(feature = "store")]
 pub mod local_store;
 pub mod number;
@@ -17,6 +19,9 @@ pub mod patient;
 pub mod status;
 pub mod view;
 pub mod wire;
+
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();
 
 pub use business_day::BusinessCalendar;
 pub use number::{ServiceCode, format_ticket_number};

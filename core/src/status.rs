@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Where a ticket stands in its day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     /// In the queue, not yet called.

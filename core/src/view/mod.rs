@@ -16,7 +16,7 @@ mod patient;
 mod staff;
 
 pub use display::{DisplayCounter, DisplayView, RECENT_CALLS};
-pub use patient::{PatientNotice, PatientView};
+pub use patient::{DEFAULT_NEAR_THRESHOLD, PatientNotice, PatientView};
 pub use staff::{CurrentTicket, StaffQueue, StaffView};
 
 use crate::events::StreamMessage;

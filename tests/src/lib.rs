@@ -3,6 +3,9 @@
 //! HTTP client speaking the core's wire types.
 
 pub mod pg;
+mod relay;
+
+pub use relay::Relay;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -57,14 +57,18 @@ fn next_ticket(heard: &Receiver<Heard>, wait: Duration) -> Option<TicketInfo> {
     None
 }
 
+/// The notices told right after a state (each follows its state at once), waiting up to a
+/// second for the first, then taking whatever else is queued.
 fn notices(heard: &Receiver<Heard>) -> Vec<PatientNotice> {
-    heard
-        .try_iter()
-        .filter_map(|h| match h {
-            Heard::Notice(n) => Some(n),
-            _ => None,
-        })
-        .collect()
+    let mut told = Vec::new();
+    if let Ok(Heard::Notice(first)) = heard.recv_timeout(Duration::from_secs(1)) {
+        told.push(first);
+    }
+    told.extend(heard.try_iter().filter_map(|h| match h {
+        Heard::Notice(n) => Some(n),
+        Heard::Ticket(_) => None,
+    }));
+    told
 }
 
 #[test]
@@ -202,5 +206,68 @@ fn a_patient_follows_their_ticket_while_staff_call_and_serve_it() {
         announcement_text("id".into(), None, "A-123".into(), "Loket 2".into()).expect("text"),
         "Nomor antrean A seratus dua puluh tiga, silakan menuju Loket dua."
     );
+    harness.block_on(server.stop());
+}
+
+#[test]
+fn a_call_made_while_the_phone_was_offline_is_heard_once_when_it_reconnects() {
+    let harness = tokio::runtime::Runtime::new().expect("runtime");
+    let server = harness.block_on(TestServer::start(Backend::Sqlite));
+    let wifi = harness.block_on(giliran_tests::Relay::start(server.addr));
+    let phone_dir = tempfile::tempdir().expect("dir");
+    let tablet_dir = tempfile::tempdir().expect("dir");
+
+    let patient = PatientClient::new(wifi.url(), phone_dir.path().display().to_string())
+        .expect("patient client");
+    let umum = patient.services().expect("services")[0].id.clone();
+    let ticket = patient.take_ticket(umum, None, None).expect("a ticket");
+    let (tx, heard) = channel();
+    let online = Arc::new(AtomicBool::new(false));
+    let _tracking = patient
+        .track(
+            ticket.id.clone(),
+            Arc::new(Recorder(tx, Arc::clone(&online))),
+        )
+        .expect("tracking");
+    assert_eq!(
+        next_ticket(&heard, Duration::from_secs(5)).map(|t| t.status),
+        Some(TicketStatus::Waiting)
+    );
+
+    // The Wi-Fi drops; the tablet calls the patient meanwhile.
+    wifi.cut();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while online.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !online.load(Ordering::SeqCst),
+        "the observer hears it is offline"
+    );
+    let staff = StaffClient::new(server.url(""), tablet_dir.path().display().to_string())
+        .expect("staff client");
+    staff
+        .login("admin".into(), ADMIN_PASSWORD.into())
+        .expect("login");
+    let loket1 = staff.counters().expect("counters")[0].id.clone();
+    staff
+        .call_next(loket1.clone())
+        .expect("call")
+        .expect("a ticket");
+    staff.recall(loket1).expect("recall");
+    assert!(next_ticket(&heard, Duration::from_millis(300)).is_none());
+
+    // Back online: the call is heard, once, with the recall already in it.
+    wifi.reopen(server.addr);
+    let called = next_ticket(&heard, Duration::from_secs(15)).expect("the call after reconnecting");
+    assert_eq!(called.status, TicketStatus::Called);
+    assert_eq!(called.recalls, 1);
+    assert!(online.load(Ordering::SeqCst));
+    let told = notices(&heard);
+    assert!(
+        matches!(&told[..], [PatientNotice::Called { recalls: 1, .. }]),
+        "one call told: {told:?}"
+    );
+    drop(wifi);
     harness.block_on(server.stop());
 }

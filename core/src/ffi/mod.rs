@@ -23,29 +23,30 @@ use crate::client::{ClientError, StreamUpdate, Subscription};
 use crate::events::StreamMessage;
 use crate::local_store::LocalStoreError;
 
-/// Every failure the apps see.
+/// Every failure the apps see. The text is `detail`, not `message`: Kotlin exceptions already
+/// have a `message` property, and UniFFI would clash with it (uniffi-rs#1434).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum GiliranError {
     /// The server refused; branch on `code` (the contract's error code, such as
-    /// `active_ticket_exists`), show `message`, point forms at `field`.
-    #[error("{message}")]
+    /// `active_ticket_exists`), show `detail`, point forms at `field`.
+    #[error("{detail}")]
     Api {
         code: String,
-        message: String,
+        detail: String,
         field: Option<String>,
     },
     /// The server cannot be reached: show "offline" and let the user retry.
-    #[error("the server cannot be reached: {message}")]
-    Network { message: String },
+    #[error("the server cannot be reached: {detail}")]
+    Network { detail: String },
     /// The server answered something this app cannot read (a much newer or older server).
-    #[error("unexpected answer from the server: {message}")]
-    Protocol { message: String },
+    #[error("unexpected answer from the server: {detail}")]
+    Protocol { detail: String },
     /// A bad server address, or a ticket this device does not hold.
-    #[error("{message}")]
-    Config { message: String },
+    #[error("{detail}")]
+    Config { detail: String },
     /// The app's own storage failed.
-    #[error("local storage: {message}")]
-    Storage { message: String },
+    #[error("local storage: {detail}")]
+    Storage { detail: String },
 }
 
 impl From<ClientError> for GiliranError {
@@ -61,12 +62,12 @@ impl From<ClientError> for GiliranError {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_else(|| "unknown".into()),
-                message,
+                detail: message,
                 field,
             },
-            ClientError::Network(message) => GiliranError::Network { message },
-            ClientError::Protocol(message) => GiliranError::Protocol { message },
-            ClientError::Config(message) => GiliranError::Config { message },
+            ClientError::Network(detail) => GiliranError::Network { detail },
+            ClientError::Protocol(detail) => GiliranError::Protocol { detail },
+            ClientError::Config(detail) => GiliranError::Config { detail },
         }
     }
 }
@@ -74,7 +75,7 @@ impl From<ClientError> for GiliranError {
 impl From<LocalStoreError> for GiliranError {
     fn from(err: LocalStoreError) -> GiliranError {
         GiliranError::Storage {
-            message: err.to_string(),
+            detail: err.to_string(),
         }
     }
 }
@@ -160,6 +161,6 @@ pub fn announcement_text(
     template
         .render(language, &ticket_number, &counter_name)
         .map_err(|e| GiliranError::Config {
-            message: e.to_string(),
+            detail: e.to_string(),
         })
 }

@@ -34,13 +34,13 @@ pub struct PatientClient {
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, GiliranError> {
     Uuid::parse_str(id).map_err(|_| GiliranError::Config {
-        message: format!("{what} {id:?} is not an id"),
+        detail: format!("{what} {id:?} is not an id"),
     })
 }
 
 pub(super) fn open_store(data_dir: &str) -> Result<Arc<LocalStore>, GiliranError> {
     std::fs::create_dir_all(data_dir).map_err(|e| GiliranError::Storage {
-        message: format!("{data_dir}: {e}"),
+        detail: format!("{data_dir}: {e}"),
     })?;
     Ok(Arc::new(LocalStore::open(
         &Path::new(data_dir).join("giliran.sqlite"),
@@ -152,7 +152,7 @@ impl PatientClient {
             .find(|t| t.ticket.id == id)
             .map(|t| t.tracking_token)
             .ok_or_else(|| GiliranError::Config {
-                message: "this phone did not take that ticket".into(),
+                detail: "this phone did not take that ticket".into(),
             })
     }
 }

@@ -32,7 +32,7 @@ pub struct StaffClient {
 
 fn counter_id(id: &str) -> Result<Uuid, GiliranError> {
     Uuid::parse_str(id).map_err(|_| GiliranError::Config {
-        message: format!("counter {id:?} is not an id"),
+        detail: format!("counter {id:?} is not an id"),
     })
 }
 
@@ -106,7 +106,7 @@ impl StaffClient {
     ) -> Result<TicketInfo, GiliranError> {
         let id = self.working_at(&counter)?;
         let service = Uuid::parse_str(&service_id).map_err(|_| GiliranError::Config {
-            message: format!("service {service_id:?} is not an id"),
+            detail: format!("service {service_id:?} is not an id"),
         })?;
         Ok((&runtime().block_on(self.api.transfer(id, service, None))?).into())
     }

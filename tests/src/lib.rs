@@ -531,3 +531,24 @@ async fn into_reply(response: reqwest::Response) -> Reply {
     };
     Reply { status, body }
 }
+
+/// A tool a test runs that `scripts/test` installs outside the workspace (schemathesis,
+/// kotlinc): the path in `env_var` when set (it must exist), else the copy under the tools cache
+/// (`GILIRAN_CACHE`, default `~/.cache/giliran`) at `in_cache`, if installed there.
+pub fn installed_tool(env_var: &str, in_cache: &str) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    if let Some(path) = std::env::var_os(env_var) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "{env_var}={} is not a file; scripts/test installs the tool and sets it",
+            path.display()
+        );
+        return Some(path);
+    }
+    std::env::var_os("GILIRAN_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/giliran")))
+        .map(|cache| cache.join(in_cache))
+        .filter(|path| path.is_file())
+}

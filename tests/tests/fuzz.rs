@@ -124,23 +124,7 @@ async fn fuzzed_requests_get_no_server_error_and_only_documented_answers() {
 /// The schemathesis program: `GILIRAN_SCHEMATHESIS`, else the one `scripts/fuzz-tools`
 /// installs, else one on `PATH`.
 fn schemathesis() -> PathBuf {
-    if let Some(path) = std::env::var_os("GILIRAN_SCHEMATHESIS") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "GILIRAN_SCHEMATHESIS={} is not a file; run scripts/fuzz-tools",
-            path.display()
-        );
-        return path;
-    }
-    let cache = std::env::var_os("GILIRAN_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/giliran"))
-        });
-    let installed = cache.map(|cache| cache.join("venv/bin/schemathesis"));
-    installed
-        .filter(|path| path.is_file())
+    giliran_tests::installed_tool("GILIRAN_SCHEMATHESIS", "venv/bin/schemathesis")
         .or_else(|| {
             let path = std::env::var_os("PATH")?;
             std::env::split_paths(&path)

@@ -199,29 +199,16 @@ async fn run_output(what: &str, mut command: Command, limit: Duration) -> std::p
 
 /// kotlinc: `GILIRAN_KOTLINC`, else the one `scripts/kotlin-tools` installs.
 fn kotlinc() -> PathBuf {
-    if let Some(path) = std::env::var_os("GILIRAN_KOTLINC") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "GILIRAN_KOTLINC={} is not a file; run scripts/kotlin-tools",
-            path.display()
-        );
-        return path;
-    }
-    let cache = std::env::var_os("GILIRAN_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/giliran"))
-        });
-    cache
-        .map(|cache| cache.join("kotlin/node_modules/kotlin-compiler/bin/kotlinc"))
-        .filter(|path| path.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "kotlinc not found: run scripts/kotlin-tools (it installs the Kotlin compiler \
-                 from npm) and set GILIRAN_KOTLINC to the path it prints; scripts/test does both"
-            )
-        })
+    giliran_tests::installed_tool(
+        "GILIRAN_KOTLINC",
+        "kotlin/node_modules/kotlin-compiler/bin/kotlinc",
+    )
+    .unwrap_or_else(|| {
+        panic!(
+            "kotlinc not found: run scripts/kotlin-tools (it installs the Kotlin compiler \
+             from npm) and set GILIRAN_KOTLINC to the path it prints; scripts/test does both"
+        )
+    })
 }
 
 /// JNA's jar: `GILIRAN_JNA_JAR`, else Debian's.

@@ -62,6 +62,7 @@ async fn kotlin_bindings_follow_a_ticket_on_the_jvm() {
         .arg(&generated);
     run("uniffi-bindgen generate", bindgen, BINDGEN_LIMIT).await;
     let bindgen_took = started.elapsed();
+    swift_bindings_are_current(&workspace, &target, &library, work.path()).await;
 
     let started = Instant::now();
     let shared = workspace.join("mobile-android/shared/src");
@@ -223,4 +224,32 @@ fn jna_jar() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// The Swift the iOS apps compile is checked in (no Mac builds it here); it must be what this
+/// library generates, or the apps would call functions that are not there.
+async fn swift_bindings_are_current(workspace: &Path, target: &Path, library: &Path, work: &Path) {
+    let fresh = work.join("swift");
+    let mut bindgen = cargo(workspace, target, "run");
+    bindgen
+        .args(["--quiet", "-p", "uniffi-bindgen", "--", "generate"])
+        .arg(library)
+        .args(["--language", "swift", "--no-format", "--out-dir"])
+        .arg(&fresh);
+    run("uniffi-bindgen generate (swift)", bindgen, BINDGEN_LIMIT).await;
+    let committed = workspace.join("mobile-ios/Generated");
+    for name in [
+        "giliran_core.swift",
+        "giliran_coreFFI.h",
+        "giliran_coreFFI.modulemap",
+    ] {
+        let now = std::fs::read_to_string(fresh.join(name))
+            .unwrap_or_else(|e| panic!("the generator made no {name}: {e}"));
+        let kept = std::fs::read_to_string(committed.join(name)).unwrap_or_default();
+        assert!(
+            now == kept,
+            "mobile-ios/Generated/{name} is not what the core generates now: run \
+             scripts/generate-swift and commit the result"
+        );
+    }
 }

@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{Peer, bearer_token};
+use super::extract::{DisplayReader, Peer, bearer_token};
 use crate::error::{AppError, AppResult, StoreError};
 use crate::limits::StreamGuard;
 use crate::store::Revoked;
@@ -178,13 +178,9 @@ async fn resolve_scope(
             Ok((scope, Credential::Ticket))
         }
         (Some(token), None) => {
-            let Some(principal) = state.store.authenticate(&token, now).await? else {
-                let display = state.store.authenticate_display(&token, now).await?;
-                return display
-                    .map(|id| (Scope::Display, Credential::Display(id)))
-                    .ok_or(AppError::Unauthorized(
-                        "the token is unknown, expired or revoked; log in again or ask an admin for a display token",
-                    ));
+            let principal = match DisplayReader::of(state, &token).await? {
+                DisplayReader::Device(id) => return Ok((Scope::Display, Credential::Display(id))),
+                DisplayReader::Account(principal) => principal,
             };
             let credential = Credential::Session {
                 user_id: principal.user_id,

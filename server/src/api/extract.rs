@@ -155,17 +155,25 @@ impl FromRequestParts<AppState> for DisplayReader {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        DisplayReader::of(state, &token).await
+    }
+}
+
+impl DisplayReader {
+    /// Who a session or display token belongs to: sessions first, as they are the common case.
+    pub async fn of(state: &AppState, token: &str) -> Result<DisplayReader, AppError> {
         let now = state.now();
-        if let Some(principal) = state.store.authenticate(&token, now).await? {
+        if let Some(principal) = state.store.authenticate(token, now).await? {
             return Ok(DisplayReader::Account(principal));
         }
         state
             .store
-            .authenticate_display(&token, now)
+            .authenticate_display(token, now)
             .await?
             .map(DisplayReader::Device)
             .ok_or(AppError::Unauthorized(
-                "the token is unknown, expired or revoked",
+                "the token is unknown, expired or revoked; log in again or ask an admin for a \
+                 display token",
             ))
     }
 }

@@ -61,6 +61,15 @@ macro_rules! user_select {
     };
 }
 
+/// The user of a live session: token hash `$1`, now `$2`; append further conditions.
+macro_rules! live_session_user {
+    () => {
+        "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 "
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct UserCounter {
     user_id: Uuid,
@@ -190,12 +199,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.db.begin().await?;
         let owner: Option<UserRow> = tx
-            .fetch_optional(
-                "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash \
-                 FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.token_hash = $1 AND s.expires_at > $2",
-                args![hash_token(token), now],
-            )
+            .fetch_optional(live_session_user!(), args![hash_token(token), now])
             .await?;
         // An expired session is already over: nobody logs out with it.
         let Some(owner) = owner else {
@@ -227,9 +231,7 @@ impl Store {
         let row: Option<UserRow> = self
             .db
             .fetch_optional(
-                "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash \
-                 FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE",
+                concat!(live_session_user!(), "AND u.disabled = FALSE"),
                 args![hash_token(token), now],
             )
             .await?;

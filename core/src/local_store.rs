@@ -201,6 +201,18 @@ impl LocalStore {
             .find(|t| t.ticket.status.is_active()))
     }
 
+    /// The tracking token of a ticket taken on this device.
+    pub fn tracking_token(&self, id: Uuid) -> Result<Option<String>, LocalStoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT tracking_token FROM tickets WHERE id = ?1",
+                params![id.to_string()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     /// Forgets a ticket (the patient cleared it from the history).
     pub fn forget_ticket(&self, id: Uuid) -> Result<(), LocalStoreError> {
         self.conn()
@@ -353,6 +365,11 @@ mod tests {
             active.tracking_token, "token-a7",
             "the same token follows the visit"
         );
+        assert_eq!(
+            store.tracking_token(active.ticket.id).unwrap().as_deref(),
+            Some("token-a7")
+        );
+        assert_eq!(store.tracking_token(Uuid::nil()).unwrap(), None);
         // An update for a ticket nobody saved, and not a transfer, is ignored.
         store
             .update_ticket(&ticket(&waiting(UMUM, 9)), now())

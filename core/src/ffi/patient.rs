@@ -147,10 +147,7 @@ impl PatientClient {
 impl PatientClient {
     fn tracking_token(&self, id: Uuid) -> Result<String, GiliranError> {
         self.store
-            .tickets()?
-            .into_iter()
-            .find(|t| t.ticket.id == id)
-            .map(|t| t.tracking_token)
+            .tracking_token(id)?
             .ok_or_else(|| GiliranError::Config {
                 detail: "this phone did not take that ticket".into(),
             })

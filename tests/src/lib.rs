@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use giliran_core::wire::{ErrorCode, IssuedTicket, LoginResponse, Service, Ticket};
+use giliran_core::wire::{ErrorCode, IssuedTicket, LoginResponse, Service, Ticket, User};
 use giliran_server::clock::Clock;
 use giliran_server::config::Args;
 use giliran_server::server::Running;
@@ -81,6 +81,9 @@ pub fn monday_morning() -> DateTime<Utc> {
 
 /// The admin password every test server starts with.
 pub const ADMIN_PASSWORD: &str = "rahasia-admin-123";
+
+/// The password of staff accounts the tests create.
+pub const STAFF_PASSWORD: &str = "kata-sandi-loket";
 
 /// An answer: its status and JSON body.
 #[derive(Debug, Clone)]
@@ -438,6 +441,25 @@ pub struct Subscriber {
 }
 
 impl TestServer {
+    /// Creates a staff account at `counters` with [`STAFF_PASSWORD`], as the admin does.
+    pub async fn create_staff(&self, admin: &str, username: &str, counters: &[Uuid]) -> User {
+        let reply = self
+            .post(
+                "/api/v1/admin/users",
+                Some(admin),
+                json!({"username": username, "password": STAFF_PASSWORD, "role": "staff", "counters": counters}),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), 201, "{}", reply.body);
+        reply.json()
+    }
+
+    /// A staff user at the given counters, logged in: their session token.
+    pub async fn staff_at(&self, admin: &str, username: &str, counters: &[Uuid]) -> String {
+        self.create_staff(admin, username, counters).await;
+        self.login(username, STAFF_PASSWORD).await
+    }
+
     /// Registers a display device, as an admin does.
     pub async fn create_display(&self, name: &str) -> giliran_core::wire::CreatedDisplayDevice {
         let admin = self.admin().await;
@@ -468,6 +490,21 @@ impl TestServer {
         self.try_subscribe(query)
             .await
             .unwrap_or_else(|e| panic!("subscribing with {query:?}: {e}"))
+    }
+
+    /// Whether the event stream accepts a subscription with `query` within `wait`, trying
+    /// again every 50 ms: for places a closed stream gives back a moment later.
+    pub async fn subscribes_within(&self, query: &str, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if self.try_subscribe(query).await.is_ok() {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Opens the event stream, or returns the handshake's refusal.

@@ -4,7 +4,7 @@
 
 use giliran_core::status::TicketStatus;
 use giliran_core::wire::{Counter, ErrorCode, IssuedTicket, Service, User};
-use giliran_tests::{Backend, Reply, TestServer, on_both_backends};
+use giliran_tests::{Backend, Reply, STAFF_PASSWORD, TestServer, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -26,8 +26,6 @@ on_both_backends!(
     unknown_routes_and_wrong_methods_get_not_found_and_method_not_allowed,
     hostile_text_is_stored_as_typed_or_refused_and_numbers_out_of_range_are_refused,
 );
-
-const STAFF_PASSWORD: &str = "kata-sandi-loket";
 
 /// Asserts the reply is a refusal with `status` and `code`, and that its body is exactly the
 /// contract's error shape: `{"error": {"code", "message", "field"?}}` and nothing else.
@@ -120,19 +118,6 @@ fn nobody_waits(state: &Everything) {
     for service in &state.services {
         assert_eq!(service.waiting, 0, "{} has nobody waiting", service.code);
     }
-}
-
-/// A staff user at the given counters, logged in.
-async fn staff_at(server: &TestServer, admin: &str, username: &str, counters: &[Uuid]) -> String {
-    let reply = server
-        .post(
-            "/api/v1/admin/users",
-            Some(admin),
-            json!({"username": username, "password": STAFF_PASSWORD, "role": "staff", "counters": counters}),
-        )
-        .await;
-    assert_eq!(reply.status.as_u16(), 201, "{}", reply.body);
-    server.login(username, STAFF_PASSWORD).await
 }
 
 /// Sends a request built by hand (odd headers, raw bodies) and reads its answer.
@@ -828,7 +813,7 @@ async fn staff_cannot_work_at_another_counter_or_use_admin_routes(backend: Backe
     let umum = server.service("A").await.id;
     let loket1 = server.counter_id(&admin, 1).await;
     let loket2 = server.counter_id(&admin, 2).await;
-    let rina = staff_at(&server, &admin, "rina", &[loket1]).await;
+    let rina = server.staff_at(&admin, "rina", &[loket1]).await;
     let rina_id = everything(&server, &admin)
         .await
         .users

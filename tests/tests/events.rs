@@ -7,7 +7,6 @@ use giliran_core::events::{Event, Snapshot, StreamMessage};
 use giliran_core::status::TicketStatus;
 use giliran_tests::{Backend, Subscriber, TestServer, on_both_backends};
 use serde_json::json;
-use uuid::Uuid;
 
 on_both_backends!(
     display_sees_every_call_in_order_and_never_a_name,
@@ -39,18 +38,6 @@ async fn event(subscriber: &mut Subscriber) -> (u64, Event) {
         StreamMessage::Event { seq, event, .. } => (seq, event),
         other => panic!("expected an event, got {other:?}"),
     }
-}
-
-async fn staff_at(server: &TestServer, admin: &str, username: &str, counters: &[Uuid]) -> String {
-    server
-        .post(
-            "/api/v1/admin/users",
-            Some(admin),
-            json!({"username": username, "password": "kata-sandi-loket", "role": "staff", "counters": counters}),
-        )
-        .await
-        .assert_ok();
-    server.login(username, "kata-sandi-loket").await
 }
 
 async fn display_sees_every_call_in_order_and_never_a_name(backend: Backend) {
@@ -144,7 +131,7 @@ async fn staff_see_their_counters_and_admins_see_everything(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let staff = staff_at(&server, &admin, "rina", &[loket1]).await;
+    let staff = server.staff_at(&admin, "rina", &[loket1]).await;
     let mut desk = server.subscribe(&format!("token={staff}")).await;
     let mut office = server.subscribe(&format!("token={admin}")).await;
 

@@ -24,19 +24,6 @@ on_both_backends!(
     staff_work_only_at_their_counters_and_sessions_end,
 );
 
-/// A staff user at the given counters, logged in.
-async fn staff_at(server: &TestServer, admin: &str, username: &str, counters: &[Uuid]) -> String {
-    let reply = server
-        .post(
-            "/api/v1/admin/users",
-            Some(admin),
-            json!({"username": username, "password": "kata-sandi-loket", "role": "staff", "counters": counters}),
-        )
-        .await;
-    assert_eq!(reply.status.as_u16(), 201, "{}", reply.body);
-    server.login(username, "kata-sandi-loket").await
-}
-
 async fn queue(server: &TestServer, token: &str, counter: Uuid) -> CounterQueue {
     server
         .get(&format!("/api/v1/counters/{counter}/queue"), Some(token))
@@ -54,7 +41,7 @@ async fn staff_calls_next_and_patient_sees_called_recalled_and_done(backend: Bac
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let staff = staff_at(&server, &admin, "rina", &[loket1]).await;
+    let staff = server.staff_at(&admin, "rina", &[loket1]).await;
 
     let siti = server
         .take(
@@ -144,7 +131,7 @@ async fn skipped_patient_is_requeued_and_called_again(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let staff = staff_at(&server, &admin, "dewi", &[loket1]).await;
+    let staff = server.staff_at(&admin, "dewi", &[loket1]).await;
     let first = server.take("A", json!({"phone": "081233334444"})).await;
     for _ in 0..3 {
         server.take("A", json!({})).await;
@@ -246,7 +233,7 @@ async fn patient_and_staff_cancel_waiting_tickets(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let staff = staff_at(&server, &admin, "joko", &[loket1]).await;
+    let staff = server.staff_at(&admin, "joko", &[loket1]).await;
     let ticket = server.take("A", json!({"device_id": "hp-ibu-ani"})).await;
     let path = format!("/api/v1/tickets/{}", ticket.ticket.id);
 
@@ -313,7 +300,7 @@ async fn transfer_moves_patient_to_another_service_in_the_same_visit(backend: Ba
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
     let loket2 = server.counter_id(&admin, 2).await;
-    let staff = staff_at(&server, &admin, "ayu", &[loket1, loket2]).await;
+    let staff = server.staff_at(&admin, "ayu", &[loket1, loket2]).await;
     let gigi = server.service("B").await;
     server.take("B", json!({})).await; // B-001, already waiting at the dentist
     let patient = server
@@ -637,7 +624,7 @@ async fn paused_counter_calls_nobody(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
-    let staff = staff_at(&server, &admin, "tono", &[loket1]).await;
+    let staff = server.staff_at(&admin, "tono", &[loket1]).await;
     server.take("A", json!({})).await;
 
     let paused: giliran_core::wire::Counter = server
@@ -671,7 +658,7 @@ async fn staff_work_only_at_their_counters_and_sessions_end(backend: Backend) {
     let admin = server.admin().await;
     let loket1 = server.counter_id(&admin, 1).await;
     let loket2 = server.counter_id(&admin, 2).await;
-    let staff = staff_at(&server, &admin, "maya", &[loket1]).await;
+    let staff = server.staff_at(&admin, "maya", &[loket1]).await;
     server.take("B", json!({})).await;
 
     let mine: Vec<giliran_core::wire::Counter> = server

@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use giliran_core::wire::{ErrorCode, IssuedTicket, User};
-use giliran_tests::{Backend, Reply, TestServer, on_both_backends};
+use giliran_core::wire::{ErrorCode, IssuedTicket};
+use giliran_tests::{Backend, Reply, STAFF_PASSWORD, TestServer, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -131,7 +131,7 @@ const TABLE: &[Row] = &[
         method: "post",
         path: "/api/v1/auth/login",
         id: Id::None,
-        body: |_| Some(json!({"username": "tamu", "password": BYSTANDER_PASSWORD})),
+        body: |_| Some(json!({"username": "tamu", "password": STAFF_PASSWORD})),
         allowed: EVERYONE,
     },
     Row {
@@ -278,9 +278,7 @@ const TABLE: &[Row] = &[
         method: "post",
         path: "/api/v1/admin/users",
         id: Id::None,
-        body: |_| {
-            Some(json!({"username": "baru", "password": BYSTANDER_PASSWORD, "role": "staff"}))
-        },
+        body: |_| Some(json!({"username": "baru", "password": STAFF_PASSWORD, "role": "staff"})),
         allowed: ADMINS,
     },
     Row {
@@ -348,8 +346,6 @@ const TABLE: &[Row] = &[
     },
 ];
 
-const BYSTANDER_PASSWORD: &str = "tamu-rumah-sakit-1";
-
 /// Everything the calls need: two tickets, the callers' tokens, and ids for `{id}`.
 struct Fixture {
     ticket_x: IssuedTicket,
@@ -373,23 +369,19 @@ impl Fixture {
         let counter_1 = server.counter_id(&admin, 1).await;
         let counter_2 = server.counter_id(&admin, 2).await;
         // A session that has run out: logged in, then the clock passes its lifetime.
-        let old = create_staff(server, &admin, "lama", &[counter_1]).await;
-        let expired = server.login(&old.username, BYSTANDER_PASSWORD).await;
+        let old = server.create_staff(&admin, "lama", &[counter_1]).await;
+        let expired = server.login(&old.username, STAFF_PASSWORD).await;
         server
             .clock
             .advance(giliran_server::store::SESSION_LIFETIME + chrono::Duration::minutes(1));
 
         let admin = server.admin().await;
-        let staff_1_user = create_staff(server, &admin, "siti", &[counter_1]).await;
-        let staff_1 = server
-            .login(&staff_1_user.username, BYSTANDER_PASSWORD)
-            .await;
-        let staff_2_user = create_staff(server, &admin, "budi", &[counter_2]).await;
-        let staff_2 = server
-            .login(&staff_2_user.username, BYSTANDER_PASSWORD)
-            .await;
-        let gone = create_staff(server, &admin, "keluar", &[counter_1]).await;
-        let disabled = server.login(&gone.username, BYSTANDER_PASSWORD).await;
+        let staff_1_user = server.create_staff(&admin, "siti", &[counter_1]).await;
+        let staff_1 = server.login(&staff_1_user.username, STAFF_PASSWORD).await;
+        let staff_2_user = server.create_staff(&admin, "budi", &[counter_2]).await;
+        let staff_2 = server.login(&staff_2_user.username, STAFF_PASSWORD).await;
+        let gone = server.create_staff(&admin, "keluar", &[counter_1]).await;
+        let disabled = server.login(&gone.username, STAFF_PASSWORD).await;
         server
             .send(
                 Method::PATCH,
@@ -399,7 +391,7 @@ impl Fixture {
             )
             .await
             .assert_ok();
-        let bystander = create_staff(server, &admin, "tamu", &[]).await.id;
+        let bystander = server.create_staff(&admin, "tamu", &[]).await.id;
 
         let display = server.display_token().await;
         let revoked = server.create_display("Dicabut").await;
@@ -461,18 +453,6 @@ impl Fixture {
         };
         row.path.replace("{id}", &id.to_string())
     }
-}
-
-async fn create_staff(server: &TestServer, admin: &str, username: &str, counters: &[Uuid]) -> User {
-    let reply = server
-        .post(
-            "/api/v1/admin/users",
-            Some(admin),
-            json!({"username": username, "password": BYSTANDER_PASSWORD, "role": "staff", "counters": counters}),
-        )
-        .await;
-    reply.assert_ok();
-    reply.json()
 }
 
 /// Let through, or turned away at the door.

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use giliran_core::wire::{AuditPage, ErrorCode, User};
 use giliran_server::clock::Clock;
-use giliran_tests::{ADMIN_PASSWORD, Backend, Reply, Subscriber, TestServer, on_both_backends};
+use giliran_tests::{
+    ADMIN_PASSWORD, Backend, Reply, STAFF_PASSWORD, Subscriber, TestServer, on_both_backends,
+};
 use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
@@ -18,19 +20,10 @@ on_both_backends!(
     every_staff_and_admin_action_is_audited_with_who_when_and_what,
 );
 
-const STAFF_PASSWORD: &str = "loket-satu-rahasia";
-
+/// A staff user of counter 1, logged in.
 async fn staff(server: &TestServer, admin: &str, username: &str) -> (User, String) {
     let loket1 = server.counter_id(admin, 1).await;
-    let reply = server
-        .post(
-            "/api/v1/admin/users",
-            Some(admin),
-            json!({"username": username, "password": STAFF_PASSWORD, "role": "staff", "counters": [loket1]}),
-        )
-        .await;
-    reply.assert_ok();
-    let user: User = reply.json();
+    let user = server.create_staff(admin, username, &[loket1]).await;
     let token = server.login(username, STAFF_PASSWORD).await;
     (user, token)
 }
@@ -452,15 +445,12 @@ async fn stream_connections_are_capped_per_address() {
         other => panic!("a third stream from one address: {:?}", other.is_ok()),
     }
     one.close().await;
-    let mut accepted = false;
-    for _ in 0..50 {
-        if server.try_subscribe(&query).await.is_ok() {
-            accepted = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(accepted, "a closed stream gives its place back");
+    assert!(
+        server
+            .subscribes_within(&query, Duration::from_millis(2500))
+            .await,
+        "a closed stream gives its place back"
+    );
     server.stop().await;
 }
 

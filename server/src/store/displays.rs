@@ -141,17 +141,26 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Uuid>, StoreError> {
-        let id: Option<Uuid> = self
+        let row: Option<DisplayRow> = self
             .db
-            .scalar_optional(
-                "SELECT id FROM display_devices WHERE token_hash = $1 AND revoked_at IS NULL",
+            .fetch_optional(
+                concat!(
+                    display_select!(),
+                    "WHERE token_hash = $1 AND revoked_at IS NULL"
+                ),
                 args![hash_token(token)],
             )
             .await?;
-        if let Some(id) = id {
-            self.display_seen(id, now).await?;
+        let Some(row) = row else { return Ok(None) };
+        // Only a stale sighting takes the write lock: a room of displays reconnecting after a
+        // restart should not queue behind each other, or behind a call.
+        if row
+            .last_seen_at
+            .is_none_or(|seen| seen < now - LAST_SEEN_EVERY)
+        {
+            self.display_seen(row.id, now).await?;
         }
-        Ok(id)
+        Ok(Some(row.id))
     }
 
     /// Records that display `id` is alive, at most once per [`LAST_SEEN_EVERY`].

@@ -11,4 +11,4 @@ pub mod server;
 pub mod store;
 pub mod stream;
 pub mod tokens;
-pub mod web_session;
+pub mod web;

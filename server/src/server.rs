@@ -83,6 +83,7 @@ pub async fn start(
         clock: Arc::clone(&clock),
         hub: hub.clone(),
         limits: limits.clone(),
+        secure_cookies: config.tls.is_some(),
     };
     let pump = tokio::spawn(stream::pump(store.clone(), hub.clone(), stopped.clone()));
     let rollover = tokio::spawn(expire_at_day_end(

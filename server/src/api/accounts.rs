@@ -38,6 +38,15 @@ async fn login(
     Peer(ip): Peer,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
+    sign_in(&state, &req, ip).await.map(Json)
+}
+
+/// A login with the lockout's bookkeeping, shared by the API and the panel's login form.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    req: &LoginRequest,
+    ip: Option<std::net::IpAddr>,
+) -> AppResult<LoginResponse> {
     state.limits.login_allowed(&req.username, ip)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
         state.limits.login_failed(&req.username, ip);
@@ -51,7 +60,7 @@ async fn login(
         LoginOutcome::Welcome(response) => {
             state.limits.login_succeeded(&req.username, ip);
             tracing::info!(user = %response.user.username, "login");
-            Ok(Json(response))
+            Ok(response)
         }
         LoginOutcome::WrongCredentials => {
             state.limits.login_failed(&req.username, ip);

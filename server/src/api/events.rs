@@ -27,6 +27,7 @@ use crate::store::Revoked;
 use crate::store::events::StoredEvent;
 use crate::stream::{Resume, Scope, resume_point};
 use crate::tokens::hash_token;
+use crate::web::session;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events))
@@ -54,6 +55,9 @@ struct StreamQuery {
     token: Option<String>,
     /// With a tracking token: the ticket to follow.
     ticket: Option<Uuid>,
+    /// For the web panel, which holds its session in a cookie: the page's CSRF token, proving
+    /// the stream is opened by the panel's own page and not by another site.
+    csrf: Option<String>,
 }
 
 /// The event stream. With a display device's token: the public call board. With a session
@@ -80,6 +84,7 @@ async fn events(
     let Query(query) = query?;
     let token = bearer_token(&headers)?
         .or(query.token)
+        .or_else(|| panel_session(&headers, query.csrf.as_deref()))
         .filter(|t| !t.is_empty());
     let (scope, credential) = resolve_scope(&state, token, query.ticket).await?;
     let upgrade = upgrade.map_err(|e| AppError::WebsocketRequired(e.body_text()))?;
@@ -105,6 +110,12 @@ async fn events(
             tracing::debug!(error = %err, "event stream ended");
         }
     }))
+}
+
+/// The session cookie of a panel page that also shows the session's CSRF token.
+fn panel_session(headers: &HeaderMap, csrf: Option<&str>) -> Option<String> {
+    let token = session::session_token(headers)?;
+    session::csrf_matches(&token, csrf?).then_some(token)
 }
 
 /// What a stream's token is, so the stream can close when it is revoked.

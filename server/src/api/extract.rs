@@ -16,6 +16,7 @@ use super::AppState;
 use crate::error::AppError;
 use crate::net::ClientIp;
 use crate::store::{Actor, Principal};
+use crate::web::session;
 
 /// A JSON object body. Reading it as a `Value` first keeps the two failures apart: text that is
 /// not JSON is `invalid_json` (400), JSON of the wrong shape is `invalid_body` (422) — serde
@@ -105,7 +106,7 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let token = session_of(parts)?;
         let Ok(Peer(ip)) = Peer::from_request_parts(parts, state).await;
         let principal =
             state
@@ -118,6 +119,32 @@ impl FromRequestParts<AppState> for Staff {
         let actor = Actor::user(&principal, ip);
         Ok(Staff(principal, actor))
     }
+}
+
+/// The session token of an API call: the bearer token of an app, or the cookie of the web
+/// panel. A cookie travels with every request the browser makes to this server, including ones
+/// another site's page provokes, so a change made with it must also carry the page's CSRF
+/// token in `X-CSRF-Token`.
+fn session_of(parts: &Parts) -> Result<String, AppError> {
+    if let Some(token) = bearer_token(&parts.headers)? {
+        return Ok(token);
+    }
+    let token = session::session_token(&parts.headers).ok_or(AppError::Unauthorized(
+        "send the token as Authorization: Bearer <token>",
+    ))?;
+    if !parts.method.is_safe() {
+        let sent = parts
+            .headers
+            .get(session::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !session::csrf_matches(&token, sent) {
+            return Err(AppError::Forbidden(
+                "the page's security token is missing or stale; reload the page",
+            ));
+        }
+    }
+    Ok(token)
 }
 
 /// A logged-in admin, and how the audit log names them.

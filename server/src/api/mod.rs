@@ -1,7 +1,7 @@
 //! The HTTP API of DESIGN §3: one router per area, merged here with the OpenAPI document they
 //! describe, so a route cannot exist without its documentation.
 
-mod accounts;
+pub(crate) mod accounts;
 mod admin;
 mod audit;
 mod counters;
@@ -45,6 +45,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hub: Hub,
     pub limits: Limits,
+    /// Served over TLS: the panel's cookie is marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -129,30 +131,31 @@ pub fn router(state: AppState, http: &HttpConfig) -> Router {
     let (api, doc) = routes().split_for_parts();
     let doc = Arc::new(doc);
     let timeout = http.request_timeout;
-    api.route(
-        "/api/v1/openapi.json",
-        axum::routing::get(move || {
-            let doc = Arc::clone(&doc);
-            async move { Json(doc.as_ref().clone()) }
-        }),
-    )
-    .fallback(no_route)
-    .method_not_allowed_fallback(method_not_allowed)
-    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-    .layer(middleware::from_fn(move |req, next: Next| {
-        abandon_after(timeout, req, next)
-    }))
-    .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
-    .layer(middleware::map_response_with_state(
-        http.tls,
-        security_headers::add,
-    ))
-    .layer(middleware::from_fn_with_state(
-        http.trusted_proxies.clone(),
-        remember_client_ip,
-    ))
-    .layer(tower_http::trace::TraceLayer::new_for_http())
-    .with_state(state)
+    api.merge(crate::web::router())
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = Arc::clone(&doc);
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(move |req, next: Next| {
+            abandon_after(timeout, req, next)
+        }))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+        .layer(middleware::map_response_with_state(
+            http.tls,
+            security_headers::add,
+        ))
+        .layer(middleware::from_fn_with_state(
+            http.trusted_proxies.clone(),
+            remember_client_ip,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 /// The document alone, for tests and tooling.

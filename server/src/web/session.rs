@@ -19,6 +19,9 @@ pub const COOKIE_NAME: &str = "giliran_session";
 /// The form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
+/// The header that carries the CSRF token on the pages' API calls.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
 fn build(value: &str, max_age: cookie::time::Duration, secure: bool) -> HeaderValue {
     let cookie = Cookie::build((COOKIE_NAME, value.to_owned()))
         .path("/")
@@ -44,13 +47,18 @@ pub fn clear_cookie(secure: bool) -> (axum::http::HeaderName, HeaderValue) {
 
 /// The session token of the request's cookie, if it has one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE_NAME)
+}
+
+/// The value of the request's cookie `name`, when it is there and not empty.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE_NAME && !c.value().is_empty())
+        .find(|c| c.name() == name && !c.value().is_empty())
         .map(|c| c.value().to_owned())
 }
 

@@ -1,0 +1,309 @@
+//! The admin panel at `/admin`: the live dashboard and the pages that manage services,
+//! counters, staff accounts, waiting-room displays and settings. Pages only show; their forms
+//! send changes to the admin API (`/api/v1/admin/…`) with the page's CSRF token.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use giliran_core::events::Board;
+use giliran_core::wire::{Counter, DisplayDevice, DisplaySettings, Role, Service, User};
+use uuid::Uuid;
+
+use super::i18n::{Lang, ScriptTexts, Texts};
+use super::staff::clock_time;
+use super::{Chrome, Page, SignedInAdmin};
+use crate::api::AppState;
+use crate::error::AppError;
+use crate::store::Store;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .route("/admin/dashboard/panel", get(dashboard_panel))
+        .route("/admin/services", get(services))
+        .route("/admin/counters", get(counters))
+        .route("/admin/users", get(users))
+        .route("/admin/displays", get(displays))
+        .route("/admin/settings", get(settings))
+}
+
+/// A moment as the hospital's clock shows it, with the date.
+fn local_datetime(store: &Store, at: DateTime<Utc>) -> String {
+    at.with_timezone(&store.calendar.time_zone())
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+async fn chrome(
+    state: &AppState,
+    lang: Lang,
+    admin: &SignedInAdmin,
+    title: &str,
+    section: &'static str,
+) -> Result<Chrome, AppError> {
+    let path = match section {
+        "dashboard" => "/admin".to_owned(),
+        other => format!("/admin/{other}"),
+    };
+    Chrome::new(state, lang, title, section, path, Some(&admin.0)).await
+}
+
+// --- Dashboard ------------------------------------------------------------------------------
+
+/// The live part of the dashboard.
+#[derive(Template)]
+#[template(path = "admin/dashboard_panel.html")]
+struct DashboardPanel {
+    t: &'static Texts,
+    services: Vec<Service>,
+    board: Board,
+    /// Recent calls as (number, counter name, time).
+    recent: Vec<(String, String, String)>,
+}
+
+impl DashboardPanel {
+    async fn load(state: &AppState, lang: Lang) -> Result<DashboardPanel, AppError> {
+        let now = state.now();
+        let board = state.store.board(now).await?;
+        let recent = board
+            .recent_calls
+            .iter()
+            .take(10)
+            .map(|call| {
+                (
+                    call.number.clone(),
+                    call.counter_name.clone(),
+                    clock_time(&state.store, call.called_at),
+                )
+            })
+            .collect();
+        Ok(DashboardPanel {
+            t: lang.texts(),
+            services: state.store.services(now).await?,
+            board,
+            recent,
+        })
+    }
+
+    fn waiting_total(&self) -> u32 {
+        self.services.iter().map(|s| s.waiting).sum()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    t: &'static Texts,
+    panel: DashboardPanel,
+    texts_json: String,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<DashboardPage>, AppError> {
+    let t = lang.texts();
+    Ok(Page(DashboardPage {
+        c: chrome(&state, lang, &admin, t.nav_dashboard, "dashboard").await?,
+        t,
+        panel: DashboardPanel::load(&state, lang).await?,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+async fn dashboard_panel(
+    State(state): State<AppState>,
+    lang: Lang,
+    _admin: SignedInAdmin,
+) -> Result<Page<DashboardPanel>, AppError> {
+    Ok(Page(DashboardPanel::load(&state, lang).await?))
+}
+
+// --- Services -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/services.html")]
+struct ServicesPage {
+    c: Chrome,
+    t: &'static Texts,
+    services: Vec<Service>,
+    texts_json: String,
+}
+
+async fn services(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<ServicesPage>, AppError> {
+    let t = lang.texts();
+    Ok(Page(ServicesPage {
+        c: chrome(&state, lang, &admin, t.nav_services, "services").await?,
+        t,
+        services: state.store.services(state.now()).await?,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+// --- Counters -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/counters.html")]
+struct CountersPage {
+    c: Chrome,
+    t: &'static Texts,
+    counters: Vec<Counter>,
+    services: Vec<Service>,
+    texts_json: String,
+}
+
+impl CountersPage {
+    /// How many service choices a counter's form offers: its own and two more, within reason.
+    fn slots(&self, counter: Option<&Counter>) -> Vec<usize> {
+        let used = counter.map_or(1, |c| c.service_ids.len());
+        (0..(used + 2).min(self.services.len()).max(1)).collect()
+    }
+
+    /// Whether `service` is the counter's choice in `slot` (0 = most preferred).
+    fn chosen(counter: &Counter, slot: &usize, service: &Uuid) -> bool {
+        counter.service_ids.get(*slot) == Some(service)
+    }
+
+    fn service_label(&self, id: &Uuid) -> String {
+        self.services
+            .iter()
+            .find(|s| s.id == *id)
+            .map(|s| format!("{} — {}", s.code, s.name))
+            .unwrap_or_default()
+    }
+}
+
+async fn counters(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<CountersPage>, AppError> {
+    let t = lang.texts();
+    Ok(Page(CountersPage {
+        c: chrome(&state, lang, &admin, t.nav_counters, "counters").await?,
+        t,
+        counters: state.store.counters().await?,
+        services: state.store.services(state.now()).await?,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+// --- Users ----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    c: Chrome,
+    t: &'static Texts,
+    users: Vec<User>,
+    counters: Vec<Counter>,
+    /// The admin looking, who may not disable themselves.
+    me: Uuid,
+    texts_json: String,
+}
+
+impl UsersPage {
+    fn is_admin(user: &User) -> bool {
+        user.role == Role::Admin
+    }
+
+    fn counter_names(&self, user: &User) -> String {
+        self.counters
+            .iter()
+            .filter(|c| user.counters.contains(&c.id))
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn users(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<UsersPage>, AppError> {
+    let t = lang.texts();
+    Ok(Page(UsersPage {
+        c: chrome(&state, lang, &admin, t.nav_users, "users").await?,
+        t,
+        users: state.store.users().await?,
+        counters: state.store.counters().await?,
+        me: admin.0.principal.user_id,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+// --- Displays -------------------------------------------------------------------------------
+
+/// A display device as its row shows it.
+struct DisplayLine {
+    id: Uuid,
+    name: String,
+    created: String,
+    last_seen: Option<String>,
+    revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/displays.html")]
+struct DisplaysPage {
+    c: Chrome,
+    t: &'static Texts,
+    displays: Vec<DisplayLine>,
+    texts_json: String,
+}
+
+async fn displays(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<DisplaysPage>, AppError> {
+    let t = lang.texts();
+    let store = &state.store;
+    let line = |d: DisplayDevice| DisplayLine {
+        id: d.id,
+        name: d.name,
+        created: local_datetime(store, d.created_at),
+        last_seen: d.last_seen_at.map(|at| local_datetime(store, at)),
+        revoked: d.revoked_at.map(|at| local_datetime(store, at)),
+    };
+    Ok(Page(DisplaysPage {
+        c: chrome(&state, lang, &admin, t.nav_displays, "displays").await?,
+        t,
+        displays: store.displays().await?.into_iter().map(line).collect(),
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+// --- Settings -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    t: &'static Texts,
+    settings: DisplaySettings,
+    texts_json: String,
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+) -> Result<Page<SettingsPage>, AppError> {
+    let t = lang.texts();
+    Ok(Page(SettingsPage {
+        c: chrome(&state, lang, &admin, t.nav_settings, "settings").await?,
+        t,
+        settings: state.store.display_settings().await?,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}

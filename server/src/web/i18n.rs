@@ -1,0 +1,641 @@
+//! Every text the web pages show, in Indonesian first and English second, from this one place;
+//! and how a browser picks its language (a cookie set by the language link, Indonesian unless
+//! it says otherwise).
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use giliran_core::call_order::Priority;
+use giliran_core::status::TicketStatus;
+use giliran_core::wire::ErrorCode;
+use serde::Serialize;
+
+/// The cookie remembering the chosen language.
+pub const LANG_COOKIE: &str = "giliran_lang";
+
+/// A page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language the switch offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Id => &ID,
+            Lang::En => &EN,
+        }
+    }
+
+    fn of(headers: &HeaderMap) -> Lang {
+        super::session::cookie_value(headers, LANG_COOKIE)
+            .and_then(|code| Lang::parse(&code))
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::of(&parts.headers))
+    }
+}
+
+/// The texts of one language. Fields are grouped by page; scripts get theirs through
+/// [`ScriptTexts`].
+#[derive(Debug)]
+pub struct Texts {
+    pub lang: Lang,
+    pub lang_name: &'static str,
+    pub switch_to: &'static str,
+    pub skip_to_content: &'static str,
+    pub product_tagline: &'static str,
+    pub footer: &'static str,
+
+    // Login
+    pub login_title: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub log_in: &'static str,
+    pub log_out: &'static str,
+    pub logged_in_as: &'static str,
+    pub wrong_credentials: &'static str,
+    pub account_disabled: &'static str,
+    pub too_many_attempts: &'static str,
+    pub session_ended: &'static str,
+
+    // Patient page
+    pub take_title: &'static str,
+    pub choose_service: &'static str,
+    pub waiting_now: &'static str,
+    pub quota_left: &'static str,
+    pub service_closed: &'static str,
+    pub your_name: &'static str,
+    pub your_phone: &'static str,
+    pub optional: &'static str,
+    pub phone_hint: &'static str,
+    pub take_ticket: &'static str,
+    pub no_services: &'static str,
+    pub privacy_note: &'static str,
+
+    // Staff console
+    pub console_title: &'static str,
+    pub choose_counter: &'static str,
+    pub no_counters: &'static str,
+    pub counter: &'static str,
+    pub now_serving: &'static str,
+    pub nobody_called: &'static str,
+    pub call_next: &'static str,
+    pub recall: &'static str,
+    pub complete: &'static str,
+    pub skip: &'static str,
+    pub transfer_to: &'static str,
+    pub transfer: &'static str,
+    pub pause: &'static str,
+    pub resume: &'static str,
+    pub paused_notice: &'static str,
+    pub waiting_list: &'static str,
+    pub nobody_waiting: &'static str,
+    pub skipped_list: &'static str,
+    pub requeue: &'static str,
+    pub cancel_ticket: &'static str,
+    pub today: &'static str,
+    pub number: &'static str,
+    pub name: &'static str,
+    pub priority: &'static str,
+    pub taken_at: &'static str,
+    pub called_at: &'static str,
+    pub recalls: &'static str,
+    pub more_waiting: &'static str,
+    pub shortcuts: &'static str,
+
+    // Admin panel
+    pub admin_title: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_services: &'static str,
+    pub nav_counters: &'static str,
+    pub nav_users: &'static str,
+    pub nav_displays: &'static str,
+    pub nav_settings: &'static str,
+    pub nav_console: &'static str,
+    pub nav_patient_page: &'static str,
+    pub save: &'static str,
+    pub create: &'static str,
+    pub edit: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub code: &'static str,
+    pub daily_quota: &'static str,
+    pub no_quota: &'static str,
+    pub open: &'static str,
+    pub closed: &'static str,
+    pub accepts_tickets: &'static str,
+    pub new_service: &'static str,
+    pub services: &'static str,
+    pub service_order_hint: &'static str,
+    pub new_counter: &'static str,
+    pub counter_number: &'static str,
+    pub paused: &'static str,
+    pub active: &'static str,
+    pub new_user: &'static str,
+    pub display_name: &'static str,
+    pub role: &'static str,
+    pub role_admin: &'static str,
+    pub role_staff: &'static str,
+    pub counters: &'static str,
+    pub new_password: &'static str,
+    pub new_password_hint: &'static str,
+    pub disabled: &'static str,
+    pub account_enabled: &'static str,
+    pub new_display: &'static str,
+    pub display_name_hint: &'static str,
+    pub token_once: &'static str,
+    pub revoke: &'static str,
+    pub revoked: &'static str,
+    pub last_seen: &'static str,
+    pub never: &'static str,
+    pub created: &'static str,
+    pub hospital_name: &'static str,
+    pub marquee: &'static str,
+    pub time_zone: &'static str,
+    pub time_zone_hint: &'static str,
+    pub saved: &'static str,
+    pub status: &'static str,
+    pub waiting: &'static str,
+    pub current: &'static str,
+}
+
+pub static ID: Texts = Texts {
+    lang: Lang::Id,
+    lang_name: "Bahasa Indonesia",
+    switch_to: "English",
+    skip_to_content: "Langsung ke isi",
+    product_tagline: "Antrean rumah sakit dan klinik",
+    footer: "Giliran — antrean tanpa berdesakan",
+
+    login_title: "Masuk petugas",
+    username: "Nama pengguna",
+    password: "Kata sandi",
+    log_in: "Masuk",
+    log_out: "Keluar",
+    logged_in_as: "Masuk sebagai",
+    wrong_credentials: "Nama pengguna atau kata sandi salah.",
+    account_disabled: "Akun ini dinonaktifkan. Hubungi admin.",
+    too_many_attempts: "Terlalu banyak percobaan. Coba lagi sebentar lagi.",
+    session_ended: "Sesi Anda telah berakhir. Silakan masuk lagi.",
+
+    take_title: "Ambil nomor antrean",
+    choose_service: "Pilih layanan",
+    waiting_now: "menunggu",
+    quota_left: "kuota tersisa",
+    service_closed: "Tutup",
+    your_name: "Nama",
+    your_phone: "Nomor HP",
+    optional: "boleh dikosongkan",
+    phone_hint: "Untuk cek antrean lewat nomor HP bila halaman ini tertutup.",
+    take_ticket: "Ambil nomor",
+    no_services: "Belum ada layanan yang buka.",
+    privacy_note: "Nama dan nomor HP hanya dilihat petugas, tidak pernah tampil di layar.",
+
+    console_title: "Konsol petugas",
+    choose_counter: "Pilih loket",
+    no_counters: "Anda belum ditugaskan ke loket mana pun. Hubungi admin.",
+    counter: "Loket",
+    now_serving: "Sedang dilayani",
+    nobody_called: "Belum ada yang dipanggil.",
+    call_next: "Panggil berikutnya",
+    recall: "Panggil ulang",
+    complete: "Selesai",
+    skip: "Lewati",
+    transfer_to: "Alihkan ke layanan",
+    transfer: "Alihkan",
+    pause: "Jeda loket",
+    resume: "Buka loket",
+    paused_notice: "Loket dijeda: tidak memanggil pasien.",
+    waiting_list: "Daftar tunggu",
+    nobody_waiting: "Tidak ada yang menunggu.",
+    skipped_list: "Dilewati hari ini",
+    requeue: "Antrekan lagi",
+    cancel_ticket: "Batalkan",
+    today: "Hari ini",
+    number: "Nomor",
+    name: "Nama",
+    priority: "Prioritas",
+    taken_at: "Diambil",
+    called_at: "Dipanggil",
+    recalls: "Panggil ulang",
+    more_waiting: "dan lainnya",
+    shortcuts: "Pintasan: N panggil berikutnya, R panggil ulang, S selesai, L lewati.",
+
+    admin_title: "Panel admin",
+    nav_dashboard: "Dasbor",
+    nav_services: "Layanan",
+    nav_counters: "Loket",
+    nav_users: "Pengguna",
+    nav_displays: "Layar",
+    nav_settings: "Pengaturan",
+    nav_console: "Konsol petugas",
+    nav_patient_page: "Halaman pasien",
+    save: "Simpan",
+    create: "Tambah",
+    edit: "Ubah",
+    yes: "Ya",
+    no: "Tidak",
+    code: "Kode",
+    daily_quota: "Kuota harian",
+    no_quota: "tanpa batas",
+    open: "Buka",
+    closed: "Tutup",
+    accepts_tickets: "Menerima antrean",
+    new_service: "Layanan baru",
+    services: "Layanan",
+    service_order_hint: "Centang layanan yang dipanggil loket ini, urut dari yang diutamakan.",
+    new_counter: "Loket baru",
+    counter_number: "Nomor loket",
+    paused: "Dijeda",
+    active: "Aktif",
+    new_user: "Pengguna baru",
+    display_name: "Nama tampilan",
+    role: "Peran",
+    role_admin: "Admin",
+    role_staff: "Petugas",
+    counters: "Loket",
+    new_password: "Kata sandi baru",
+    new_password_hint: "Minimal 10 karakter. Kosongkan bila tidak diganti.",
+    disabled: "Nonaktif",
+    account_enabled: "Akun aktif",
+    new_display: "Layar baru",
+    display_name_hint: "Tempatnya, misalnya \"Ruang tunggu lantai 1\".",
+    token_once: "Token layar ini hanya ditampilkan sekali. Masukkan ke layar sekarang:",
+    revoke: "Cabut",
+    revoked: "Dicabut",
+    last_seen: "Terakhir terlihat",
+    never: "belum pernah",
+    created: "Dibuat",
+    hospital_name: "Nama rumah sakit / klinik",
+    marquee: "Teks berjalan di layar",
+    time_zone: "Zona waktu",
+    time_zone_hint: "Diatur saat server dijalankan (--tz).",
+    saved: "Tersimpan.",
+    status: "Status",
+    waiting: "Menunggu",
+    current: "Nomor sekarang",
+};
+
+pub static EN: Texts = Texts {
+    lang: Lang::En,
+    lang_name: "English",
+    switch_to: "Bahasa Indonesia",
+    skip_to_content: "Skip to content",
+    product_tagline: "Hospital and clinic queues",
+    footer: "Giliran — queues without the crowd",
+
+    login_title: "Staff login",
+    username: "Username",
+    password: "Password",
+    log_in: "Log in",
+    log_out: "Log out",
+    logged_in_as: "Logged in as",
+    wrong_credentials: "Wrong username or password.",
+    account_disabled: "This account is disabled. Ask an admin.",
+    too_many_attempts: "Too many attempts. Try again in a moment.",
+    session_ended: "Your session has ended. Please log in again.",
+
+    take_title: "Take a queue number",
+    choose_service: "Choose a service",
+    waiting_now: "waiting",
+    quota_left: "left today",
+    service_closed: "Closed",
+    your_name: "Name",
+    your_phone: "Mobile number",
+    optional: "optional",
+    phone_hint: "To check your place by phone number if this page is closed.",
+    take_ticket: "Take a number",
+    no_services: "No service is open yet.",
+    privacy_note: "Your name and number are seen by staff only, never on a screen.",
+
+    console_title: "Staff console",
+    choose_counter: "Choose a counter",
+    no_counters: "You are not assigned to any counter yet. Ask an admin.",
+    counter: "Counter",
+    now_serving: "Now serving",
+    nobody_called: "Nobody called yet.",
+    call_next: "Call next",
+    recall: "Recall",
+    complete: "Done",
+    skip: "Skip",
+    transfer_to: "Transfer to service",
+    transfer: "Transfer",
+    pause: "Pause counter",
+    resume: "Resume counter",
+    paused_notice: "Counter paused: it calls nobody.",
+    waiting_list: "Waiting",
+    nobody_waiting: "Nobody is waiting.",
+    skipped_list: "Skipped today",
+    requeue: "Queue again",
+    cancel_ticket: "Cancel",
+    today: "Today",
+    number: "Number",
+    name: "Name",
+    priority: "Priority",
+    taken_at: "Taken",
+    called_at: "Called",
+    recalls: "Recalls",
+    more_waiting: "and more",
+    shortcuts: "Shortcuts: N call next, R recall, S done, L skip.",
+
+    admin_title: "Admin panel",
+    nav_dashboard: "Dashboard",
+    nav_services: "Services",
+    nav_counters: "Counters",
+    nav_users: "Users",
+    nav_displays: "Displays",
+    nav_settings: "Settings",
+    nav_console: "Staff console",
+    nav_patient_page: "Patient page",
+    save: "Save",
+    create: "Add",
+    edit: "Edit",
+    yes: "Yes",
+    no: "No",
+    code: "Code",
+    daily_quota: "Daily quota",
+    no_quota: "no limit",
+    open: "Open",
+    closed: "Closed",
+    accepts_tickets: "Takes tickets",
+    new_service: "New service",
+    services: "Services",
+    service_order_hint: "Tick the services this counter calls, most preferred first.",
+    new_counter: "New counter",
+    counter_number: "Counter number",
+    paused: "Paused",
+    active: "Active",
+    new_user: "New user",
+    display_name: "Display name",
+    role: "Role",
+    role_admin: "Admin",
+    role_staff: "Staff",
+    counters: "Counters",
+    new_password: "New password",
+    new_password_hint: "At least 10 characters. Leave empty to keep it.",
+    disabled: "Disabled",
+    account_enabled: "Account enabled",
+    new_display: "New display",
+    display_name_hint: "Where it hangs, such as \"Waiting room, 1st floor\".",
+    token_once: "This display's token is shown only once. Enter it on the display now:",
+    revoke: "Revoke",
+    revoked: "Revoked",
+    last_seen: "Last seen",
+    never: "never",
+    created: "Created",
+    hospital_name: "Hospital or clinic name",
+    marquee: "Running text on the display",
+    time_zone: "Time zone",
+    time_zone_hint: "Set when the server starts (--tz).",
+    saved: "Saved.",
+    status: "Status",
+    waiting: "Waiting",
+    current: "Current number",
+};
+
+impl Texts {
+    pub fn status(&self, status: TicketStatus) -> &'static str {
+        let id = self.lang == Lang::Id;
+        match (status, id) {
+            (TicketStatus::Waiting, true) => "menunggu",
+            (TicketStatus::Waiting, false) => "waiting",
+            (TicketStatus::Called, true) => "dipanggil",
+            (TicketStatus::Called, false) => "called",
+            (TicketStatus::Done, true) => "selesai",
+            (TicketStatus::Done, false) => "done",
+            (TicketStatus::Skipped, true) => "dilewati",
+            (TicketStatus::Skipped, false) => "skipped",
+            (TicketStatus::Cancelled, true) => "dibatalkan",
+            (TicketStatus::Cancelled, false) => "cancelled",
+            (TicketStatus::Transferred, true) => "dialihkan",
+            (TicketStatus::Transferred, false) => "transferred",
+            (TicketStatus::Expired, true) => "kedaluwarsa",
+            (TicketStatus::Expired, false) => "expired",
+        }
+    }
+
+    pub fn priority(&self, priority: Priority) -> &'static str {
+        let id = self.lang == Lang::Id;
+        match (priority, id) {
+            (Priority::Regular, true) => "biasa",
+            (Priority::Regular, false) => "regular",
+            (Priority::Elderly, true) => "lansia",
+            (Priority::Elderly, false) => "elderly",
+            (Priority::Pregnant, true) => "ibu hamil",
+            (Priority::Pregnant, false) => "pregnant",
+            (Priority::Disabled, true) => "disabilitas",
+            (Priority::Disabled, false) => "disabled",
+            (Priority::Emergency, true) => "darurat",
+            (Priority::Emergency, false) => "emergency",
+        }
+    }
+}
+
+/// What the pages' scripts say, handed to them as JSON in a `data-texts` attribute.
+#[derive(Debug, Serialize)]
+pub struct ScriptTexts {
+    pub lang: &'static str,
+    /// Messages for the API's error codes a user can meet; others show the API's own message.
+    pub errors: Vec<(ErrorCode, &'static str)>,
+    pub network_error: &'static str,
+    pub offline: &'static str,
+    pub live: &'static str,
+    pub status: Vec<(TicketStatus, &'static str)>,
+    pub your_number: &'static str,
+    pub people_ahead: &'static str,
+    pub nobody_ahead: &'static str,
+    pub eta: &'static str,
+    pub minutes: &'static str,
+    pub go_to: &'static str,
+    pub called_alert: &'static str,
+    pub near_alert: &'static str,
+    pub cancel: &'static str,
+    pub cancel_confirm: &'static str,
+    pub take_another: &'static str,
+    pub enable_sound: &'static str,
+    pub already_active: &'static str,
+    pub choose_first: &'static str,
+    pub confirm_revoke: &'static str,
+    pub saved: &'static str,
+    /// People ahead at which a patient is told their turn is near (the core's rule).
+    pub near_threshold: u32,
+}
+
+impl ScriptTexts {
+    pub fn of(lang: Lang) -> ScriptTexts {
+        let t = lang.texts();
+        let status = TicketStatus::ALL
+            .into_iter()
+            .map(|s| (s, t.status(s)))
+            .collect();
+        let id = lang == Lang::Id;
+        let pick =
+            |id_text: &'static str, en_text: &'static str| if id { id_text } else { en_text };
+        use ErrorCode as C;
+        let errors = vec![
+            (
+                C::ServiceClosed,
+                pick("Layanan ini sedang tutup.", "This service is closed now."),
+            ),
+            (
+                C::QuotaFull,
+                pick("Kuota hari ini sudah habis.", "Today's quota is used up."),
+            ),
+            (
+                C::RateLimited,
+                pick(
+                    "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi.",
+                    "Too many requests. Wait a moment and try again.",
+                ),
+            ),
+            (
+                C::CounterPaused,
+                pick("Loket sedang dijeda.", "The counter is paused."),
+            ),
+            (
+                C::NoCurrentTicket,
+                pick(
+                    "Belum ada pasien yang dipanggil di loket ini.",
+                    "This counter has no called patient.",
+                ),
+            ),
+            (
+                C::AlreadyExists,
+                pick(
+                    "Sudah ada yang memakai kode, nomor atau nama itu.",
+                    "That code, number or name is already in use.",
+                ),
+            ),
+            (C::Unauthorized, pick(t.session_ended, t.session_ended)),
+            (
+                C::Forbidden,
+                pick(
+                    "Anda tidak berwenang melakukan ini.",
+                    "You may not do this.",
+                ),
+            ),
+            (
+                C::Unavailable,
+                pick(
+                    "Server sedang sibuk. Coba lagi.",
+                    "The server is busy. Try again.",
+                ),
+            ),
+            (
+                C::Timeout,
+                pick(
+                    "Permintaan terlalu lama. Periksa dulu sebelum mengulang.",
+                    "The request took too long. Check before repeating it.",
+                ),
+            ),
+        ];
+        ScriptTexts {
+            lang: lang.code(),
+            errors,
+            network_error: pick(
+                "Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.",
+                "Cannot reach the server. Check the connection and try again.",
+            ),
+            offline: pick(
+                "Terputus — menyambung kembali…",
+                "Disconnected — reconnecting…",
+            ),
+            live: pick("Terhubung langsung", "Live"),
+            status,
+            your_number: pick("Nomor antrean Anda", "Your queue number"),
+            people_ahead: pick("orang di depan Anda", "people ahead of you"),
+            nobody_ahead: pick("Anda berikutnya!", "You are next!"),
+            eta: pick("Perkiraan menunggu", "Estimated wait"),
+            minutes: pick("menit", "min"),
+            go_to: pick("Silakan menuju", "Please go to"),
+            called_alert: pick(
+                "Giliran Anda! Nomor Anda dipanggil.",
+                "Your turn! Your number is called.",
+            ),
+            near_alert: pick(
+                "Sebentar lagi giliran Anda. Mohon bersiap.",
+                "Your turn is near. Please get ready.",
+            ),
+            cancel: pick("Batalkan antrean", "Cancel my ticket"),
+            cancel_confirm: pick("Batalkan nomor antrean ini?", "Cancel this ticket?"),
+            take_another: pick("Ambil nomor baru", "Take a new number"),
+            enable_sound: pick("Nyalakan suara panggilan", "Turn on the call sound"),
+            already_active: pick(
+                "Anda sudah memegang nomor antrean aktif:",
+                "You already hold an active ticket:",
+            ),
+            choose_first: pick("Pilih layanan dulu.", "Choose a service first."),
+            confirm_revoke: pick(
+                "Cabut akses layar ini? Layar akan langsung terputus.",
+                "Revoke this display? It is cut off at once.",
+            ),
+            saved: t.saved,
+            near_threshold: giliran_core::view::DEFAULT_NEAR_THRESHOLD,
+        }
+    }
+
+    /// As JSON for a `data-texts` attribute (the template escapes it).
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header::COOKIE;
+
+    #[test]
+    fn indonesian_unless_the_cookie_says_english() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(Lang::of(&headers), Lang::Id);
+        headers.insert(COOKIE, "giliran_lang=en; a=b".parse().unwrap());
+        assert_eq!(Lang::of(&headers), Lang::En);
+        headers.insert(COOKIE, "giliran_lang=fr".parse().unwrap());
+        assert_eq!(Lang::of(&headers), Lang::Id);
+    }
+
+    #[test]
+    fn script_texts_name_every_status_in_each_language() {
+        for lang in [Lang::Id, Lang::En] {
+            let texts = ScriptTexts::of(lang);
+            assert_eq!(texts.status.len(), 7);
+            let json: serde_json::Value = serde_json::from_str(&texts.json()).unwrap();
+            assert_eq!(json["status"][1][0], "called");
+        }
+        assert_eq!(ID.status(TicketStatus::Called), "dipanggil");
+        assert_eq!(EN.priority(Priority::Elderly), "elderly");
+    }
+}

@@ -1,0 +1,205 @@
+//! The staff console at `/staff`: a counter's current patient, its waiting list and today's
+//! counts, with the same actions as the staff app. The live panel is rendered here and fetched
+//! again by the page whenever the event stream says something moved.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use giliran_core::wire::{Counter, CounterQueue, QueueCounts, Ticket};
+use uuid::Uuid;
+
+use super::i18n::{Lang, ScriptTexts, Texts};
+use super::{Chrome, Page, SignedIn};
+use crate::api::AppState;
+use crate::api::extract::ApiPath;
+use crate::error::AppError;
+use crate::store::Store;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(pick_counter))
+        .route("/staff/counters/{id}", get(console))
+        .route("/staff/counters/{id}/panel", get(panel))
+}
+
+/// A time of today as the hospital's clock shows it.
+pub fn clock_time(store: &Store, at: DateTime<Utc>) -> String {
+    at.with_timezone(&store.calendar.time_zone())
+        .format("%H:%M")
+        .to_string()
+}
+
+/// A ticket as a row of the console.
+pub struct TicketLine {
+    pub id: Uuid,
+    pub number: String,
+    pub name: String,
+    pub phone: String,
+    pub priority: &'static str,
+    /// Anything but a regular patient, which the console marks.
+    pub priority_flag: bool,
+    pub service: String,
+    pub taken: String,
+    pub called: String,
+    pub recalls: u32,
+}
+
+impl TicketLine {
+    fn of(ticket: &Ticket, t: &Texts, store: &Store, services: &[(Uuid, String)]) -> TicketLine {
+        let patient = ticket.patient.as_ref();
+        TicketLine {
+            id: ticket.id,
+            number: ticket.number.clone(),
+            name: patient.and_then(|p| p.name.clone()).unwrap_or_default(),
+            phone: patient.and_then(|p| p.phone.clone()).unwrap_or_default(),
+            priority: t.priority(ticket.priority),
+            priority_flag: ticket.priority != giliran_core::call_order::Priority::Regular,
+            service: services
+                .iter()
+                .find(|(id, _)| *id == ticket.service_id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default(),
+            taken: clock_time(store, ticket.issued_at),
+            called: ticket
+                .called_at
+                .map(|at| clock_time(store, at))
+                .unwrap_or_default(),
+            recalls: ticket.recalls,
+        }
+    }
+}
+
+/// The live part of the console.
+#[derive(Template)]
+#[template(path = "staff_panel.html")]
+pub struct Panel {
+    t: &'static Texts,
+    counter: Counter,
+    current: Option<TicketLine>,
+    waiting: Vec<TicketLine>,
+    /// All waiting, of which `waiting` lists the first ones.
+    waiting_total: u32,
+    skipped: Vec<TicketLine>,
+    today: QueueCounts,
+    /// Services a patient can be transferred to: (id, "A — Poli Umum").
+    services: Vec<(Uuid, String)>,
+}
+
+/// How many waiting patients the console lists; the count says how many more there are.
+const LISTED: usize = 50;
+
+impl Panel {
+    async fn load(state: &AppState, lang: Lang, counter_id: Uuid) -> Result<Panel, AppError> {
+        let t = lang.texts();
+        let store = &state.store;
+        let queue: CounterQueue = store.counter_queue(counter_id, state.now()).await?;
+        let services: Vec<(Uuid, String)> = store
+            .services(state.now())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, format!("{} — {}", s.code, s.name)))
+            .collect();
+        let line = |ticket: &Ticket| TicketLine::of(ticket, t, store, &services);
+        Ok(Panel {
+            t,
+            current: queue.current.as_ref().map(line),
+            waiting: queue.waiting.iter().take(LISTED).map(line).collect(),
+            waiting_total: queue.today.waiting,
+            skipped: queue.skipped.iter().map(line).collect(),
+            today: queue.today,
+            counter: queue.counter,
+            services,
+        })
+    }
+
+    fn more_waiting(&self) -> u32 {
+        self.waiting_total
+            .saturating_sub(u32::try_from(self.waiting.len()).unwrap_or(u32::MAX))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_pick.html")]
+struct PickPage {
+    c: Chrome,
+    t: &'static Texts,
+    counters: Vec<Counter>,
+}
+
+async fn pick_counter(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: SignedIn,
+) -> Result<Response, AppError> {
+    let t = lang.texts();
+    let counters: Vec<Counter> = state
+        .store
+        .counters()
+        .await?
+        .into_iter()
+        .filter(|c| signed.principal.may_work_at(c.id))
+        .collect();
+    if let [only] = counters.as_slice() {
+        return Ok(Redirect::to(&format!("/staff/counters/{}", only.id)).into_response());
+    }
+    let c = Chrome::new(
+        &state,
+        lang,
+        t.console_title,
+        "staff",
+        "/staff",
+        Some(&signed),
+    )
+    .await?;
+    Ok(Page(PickPage { c, t, counters }).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+struct ConsolePage {
+    c: Chrome,
+    t: &'static Texts,
+    panel: Panel,
+    texts_json: String,
+}
+
+fn ensure_assigned(signed: &SignedIn, counter_id: Uuid) -> Result<(), AppError> {
+    if signed.principal.may_work_at(counter_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("you are not assigned to this counter"))
+    }
+}
+
+async fn console(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: SignedIn,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Page<ConsolePage>, AppError> {
+    ensure_assigned(&signed, id)?;
+    let t = lang.texts();
+    let panel = Panel::load(&state, lang, id).await?;
+    let title = format!("{} — {}", panel.counter.name, t.console_title);
+    let path = format!("/staff/counters/{id}");
+    let c = Chrome::new(&state, lang, title, "staff", path, Some(&signed)).await?;
+    Ok(Page(ConsolePage {
+        c,
+        t,
+        panel,
+        texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+async fn panel(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: SignedIn,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Page<Panel>, AppError> {
+    ensure_assigned(&signed, id)?;
+    Ok(Page(Panel::load(&state, lang, id).await?))
+}

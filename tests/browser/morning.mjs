@@ -3,7 +3,7 @@
 // the patient's page and the admin's dashboard follow without a reload. Also: CSRF refusals,
 // the language switch, and screenshots of every page at phone and desktop width.
 import {
-  PHONE, adminPassword, capture, check, eventually, finish, launch, login, person, reportProblems,
+  PHONE, adminPassword, base, capture, check, eventually, finish, launch, login, person, reportProblems,
   screenshot,
 } from './lib.mjs';
 
@@ -69,6 +69,20 @@ try {
   await page.getByRole('button', { name: 'Simpan' }).click();
   await page.getByText('Tersimpan.').waitFor();
   await screenshot(page, 'admin-settings');
+
+  // Who did what: the audit log lists the admin's changes, filterable by action.
+  await page.getByRole('link', { name: 'Log audit' }).click();
+  await page.getByLabel('Tindakan').fill('create_service');
+  await page.getByRole('button', { name: 'Saring' }).click();
+  await page.getByRole('row', { name: /create_service.*E/ }).first().waitFor();
+  check((await page.getByRole('row').count()) === 2, 'the filter leaves the one service creation');
+  await screenshot(page, 'admin-audit');
+
+  // The entrance poster's QR code opens the patient page at the address the admin uses.
+  await page.getByRole('link', { name: 'Poster QR' }).click();
+  await page.locator('.qr svg').waitFor();
+  check((await page.locator('.poster-url').textContent()) === `${base}/`, 'the poster points at the patient page');
+  await screenshot(page, 'admin-poster');
 
   // The dashboard stays open from here on and must follow the morning by itself.
   await page.getByRole('link', { name: 'Dasbor' }).click();

@@ -4,11 +4,16 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use giliran_core::events::Board;
-use giliran_core::wire::{Counter, DisplayDevice, DisplaySettings, Role, Service, User};
+use giliran_core::wire::{
+    AuditEntry, Counter, DisplayDevice, DisplaySettings, Role, Service, User,
+};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::{Lang, ScriptTexts, Texts};
@@ -16,7 +21,7 @@ use super::staff::clock_time;
 use super::{Chrome, Page, SignedInAdmin};
 use crate::api::AppState;
 use crate::error::AppError;
-use crate::store::Store;
+use crate::store::{AuditFilter, Store};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", get(users))
         .route("/admin/displays", get(displays))
         .route("/admin/settings", get(settings))
+        .route("/admin/audit", get(audit))
+        .route("/admin/poster", get(poster))
 }
 
 /// A moment as the hospital's clock shows it, with the date.
@@ -305,5 +312,161 @@ async fn settings(
         t,
         settings: state.store.display_settings().await?,
         texts_json: ScriptTexts::of(lang).json(),
+    }))
+}
+
+// --- Audit log ------------------------------------------------------------------------------
+
+/// An audit entry as its row shows it.
+struct AuditLine {
+    at: String,
+    who: String,
+    ip: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPageView {
+    c: Chrome,
+    t: &'static Texts,
+    lines: Vec<AuditLine>,
+    users: Vec<User>,
+    user_id: Option<Uuid>,
+    action: String,
+    /// The link to the next, older page.
+    older: Option<String>,
+    /// Whether this is a later page (a link back to the newest makes sense).
+    paged: bool,
+}
+
+impl AuditPageView {
+    fn selected(&self, user: &User) -> bool {
+        self.user_id == Some(user.id)
+    }
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+    user_id: Option<String>,
+    action: Option<String>,
+}
+
+/// Entries per page of the audit log.
+const AUDIT_PAGE: u32 = 100;
+
+async fn audit(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+    Query(query): Query<AuditQuery>,
+) -> Result<Page<AuditPageView>, AppError> {
+    let t = lang.texts();
+    // An empty select or field means "any", as a plain GET form sends it.
+    let user_id = query
+        .user_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
+    let action = query.action.unwrap_or_default().trim().to_owned();
+    let filter = AuditFilter {
+        before: query.before,
+        user_id,
+        action: (!action.is_empty()).then(|| action.clone()),
+        limit: AUDIT_PAGE,
+    };
+    let page = state.store.audit_log(&filter).await?;
+    let store = &state.store;
+    let line = |e: AuditEntry| AuditLine {
+        at: local_datetime(store, e.at),
+        who: e.username.unwrap_or_default(),
+        ip: e.ip.unwrap_or_default(),
+        action: e.action,
+        target: e.target.unwrap_or_default(),
+        detail: e.detail.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let older = page.next_before.map(|before| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("before", &before.to_string());
+        if let Some(id) = user_id {
+            query.append_pair("user_id", &id.to_string());
+        }
+        if !action.is_empty() {
+            query.append_pair("action", &action);
+        }
+        format!("/admin/audit?{}", query.finish())
+    });
+    Ok(Page(AuditPageView {
+        c: chrome(&state, lang, &admin, t.nav_audit, "audit").await?,
+        t,
+        lines: page.entries.into_iter().map(line).collect(),
+        users: state.store.users().await?,
+        user_id,
+        action,
+        older,
+        paged: query.before.is_some(),
+    }))
+}
+
+// --- QR poster ------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/poster.html")]
+struct PosterPage {
+    c: Chrome,
+    t: &'static Texts,
+    url: String,
+    /// The QR code as an SVG element.
+    qr_svg: String,
+}
+
+#[derive(Deserialize)]
+struct PosterQuery {
+    url: Option<String>,
+}
+
+/// The patient page's address as this browser reached the server, the poster's default.
+fn patient_page_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/")
+}
+
+async fn poster(
+    State(state): State<AppState>,
+    lang: Lang,
+    admin: SignedInAdmin,
+    headers: HeaderMap,
+    Query(query): Query<PosterQuery>,
+) -> Result<Page<PosterPage>, AppError> {
+    let t = lang.texts();
+    let url = query
+        .url
+        .map(|u| u.trim().to_owned())
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .filter(|u| u.len() <= 500)
+        .unwrap_or_else(|| patient_page_url(&state, &headers));
+    let code = qrcode::QrCode::with_error_correction_level(&url, qrcode::EcLevel::M)
+        .map_err(|e| AppError::invalid("url", format!("cannot be drawn as a QR code: {e}")))?;
+    let qr_svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(320, 320)
+        .quiet_zone(true)
+        .build();
+    Ok(Page(PosterPage {
+        c: chrome(&state, lang, &admin, t.nav_poster, "poster").await?,
+        t,
+        url,
+        qr_svg,
     }))
 }

@@ -115,7 +115,8 @@ pub enum Event {
     CounterChanged { counter: Counter },
     /// A service was added, opened, closed or changed.
     ServiceChanged { service: Service },
-    /// The business day turned: open tickets of earlier days expired; boards start empty.
+    /// The business day turned, or an admin started today over (a day reset): open tickets
+    /// expired; boards start empty.
     DayStarted { business_day: NaiveDate },
     /// For a patient's stream only: their ticket as it stands after a change in its queue.
     TicketUpdated { ticket: Ticket },

@@ -399,6 +399,24 @@ pub struct SettingsUpdate {
     pub marquee: Option<String>,
 }
 
+/// `POST /api/v1/admin/day/reset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DayResetRequest {
+    /// The admin's own password, asked again because a reset cannot be taken back.
+    pub password: String,
+}
+
+/// What a day reset did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayReset {
+    pub business_day: NaiveDate,
+    /// Open tickets (waiting, called, skipped) that expired.
+    pub expired: u64,
+}
+
 /// One recorded staff or admin action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

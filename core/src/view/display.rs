@@ -183,7 +183,8 @@ impl DisplayView {
     /// A day the board already is of was part of the snapshot: clearing again would wipe the
     /// calls made since.
     fn on_day(&mut self, day: NaiveDate) -> bool {
-        if self.business_day.is_some_and(|shown| shown >= day) {
+        // The same day again is a day reset: it empties the board as a new day does.
+        if self.business_day.is_some_and(|shown| shown > day) {
             return false;
         }
         self.business_day = Some(day);

@@ -214,7 +214,8 @@ impl StaffView {
 
     /// Open tickets of earlier days expired: every queue starts the day empty.
     fn on_day(&mut self, day: NaiveDate) -> bool {
-        if self.business_day.is_some_and(|known| known >= day) {
+        // The same day again is a day reset: it empties the board as a new day does.
+        if self.business_day.is_some_and(|known| known > day) {
             return false;
         }
         self.business_day = Some(day);

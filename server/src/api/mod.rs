@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 mod admin;
 mod audit;
 mod counters;
+mod day;
 mod displays;
 mod docs;
 mod events;
@@ -123,6 +124,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(displays::router())
         .merge(audit::router())
+        .merge(day::router())
         .merge(events::router())
 }
 

@@ -190,6 +190,28 @@ impl Store {
         }))
     }
 
+    /// Whether `password` is the user's own: a second proof before a change that cannot be
+    /// taken back (a day reset), so a session left open on a counter's PC is not enough.
+    pub async fn password_matches(
+        &self,
+        user_id: Uuid,
+        password: &str,
+    ) -> Result<bool, StoreError> {
+        let row: Option<UserRow> = self
+            .db
+            .fetch_optional(concat!(user_select!(), "WHERE id = $1"), args![user_id])
+            .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let password = password.to_owned();
+        Ok(
+            tokio::task::spawn_blocking(move || verify_password(&password, &row.password_hash))
+                .await
+                .unwrap_or(false),
+        )
+    }
+
     /// Ends the session of `token`; returns whether there was one.
     pub async fn logout(
         &self,

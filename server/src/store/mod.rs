@@ -59,7 +59,7 @@ impl Store {
         Ok(())
     }
 
-    fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         self.calendar.day_of(now)
     }
 }

@@ -1,11 +1,14 @@
 //! The end of a business day: open tickets of earlier days expire, and boards start the new day
-//! empty. Nothing is deleted.
+//! empty; or an admin ends today early and starts it over. Nothing is deleted.
 
 use chrono::{DateTime, Utc};
 use giliran_core::events::Event;
 use giliran_core::status::{Action, TicketStatus};
 
+use serde_json::json;
+
 use super::Store;
+use super::audit::{Actor, Audit};
 use super::events::emit;
 use crate::db::args;
 use crate::error::StoreError;
@@ -47,6 +50,42 @@ impl Store {
             )
             .await?;
         }
+        self.commit(tx).await?;
+        Ok(n)
+    }
+
+    /// Starts today over: every open ticket of today expires, each service's numbers start again
+    /// at 1 (and its quota afresh), and boards empty. History keeps every ticket; the numbers
+    /// issued before the reset stay unique by their sequence. Returns how many tickets expired.
+    pub async fn reset_day(&self, actor: &Actor, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let today = self.today(now);
+        let expired = TicketStatus::Waiting.apply(Action::Expire)?;
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE tickets SET status = $1, finished_at = $2 \
+                 WHERE status IN ('waiting', 'called', 'skipped') AND business_day <= $3",
+                args![expired.as_str(), now, today],
+            )
+            .await?;
+        tx.execute(
+            "UPDATE daily_sequences SET number_base = last_sequence WHERE business_day = $1",
+            args![today],
+        )
+        .await?;
+        emit(
+            &mut tx,
+            &Event::DayStarted {
+                business_day: today,
+            },
+            now,
+        )
+        .await?;
+        Audit::new(actor, "reset_day")
+            .target(today.to_string())
+            .detail(json!({ "expired": n }))
+            .record(&mut tx, now)
+            .await?;
         self.commit(tx).await?;
         Ok(n)
     }

@@ -44,7 +44,7 @@ macro_rules! service_select {
         "SELECT s.id, s.code, s.name, s.open, s.daily_quota, \
            (SELECT COUNT(*) FROM tickets t \
               WHERE t.service_id = s.id AND t.business_day = $1 AND t.status = 'waiting') AS waiting, \
-           (SELECT ds.last_sequence FROM daily_sequences ds \
+           (SELECT ds.last_sequence - ds.number_base FROM daily_sequences ds \
               WHERE ds.service_id = s.id AND ds.business_day = $1) AS issued \
          FROM services s "
     };

@@ -180,11 +180,11 @@ impl Store {
             now,
             transferred_from: None,
         };
-        let (sequence, ticket) = insert_ticket(&mut tx, &row).await?;
+        let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
         if let Some(quota) = service.daily_quota {
-            // The sequence counts every number issued today, so it is the quota's measure; the
-            // rollback on return gives the number back.
-            if sequence > quota {
+            // The number counts what was issued today (since a day reset), so it is the
+            // quota's measure; the rollback on return gives the number back.
+            if issued > quota {
                 return Err(StoreError::QuotaFull {
                     quota: count(quota),
                 });
@@ -792,19 +792,18 @@ fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
 /// sequence and the ticket. The upsert locks the service's counter row until commit, which is what keeps
 /// numbers gapless and unique across concurrent requests and replicas.
 async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketSummary), StoreError> {
-    let sequence: i64 = tx
-        .scalar(
+    // The number restarts after a day reset (number_base); the sequence never does.
+    let (sequence, shown): (i64, i64) = tx
+        .fetch_optional(
             "INSERT INTO daily_sequences (service_id, business_day, last_sequence) VALUES ($1, $2, 1) \
              ON CONFLICT (service_id, business_day) \
              DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
-             RETURNING last_sequence",
+             RETURNING last_sequence, last_sequence - number_base",
             args![row.service_id, row.day],
         )
-        .await?;
-    let number = format_ticket_number(
-        row.service_code,
-        u32::try_from(sequence).unwrap_or(u32::MAX),
-    );
+        .await?
+        .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))?;
+    let number = format_ticket_number(row.service_code, u32::try_from(shown).unwrap_or(u32::MAX));
     tx.execute(
         "INSERT INTO tickets (id, visit_id, service_id, business_day, sequence, number, status, priority, \
            name, phone, device_id, tracking_token_hash, issued_at, queued_at, transferred_from) \
@@ -835,7 +834,7 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketSumm
         business_day: row.day,
         counter_id: None,
     };
-    Ok((sequence, ticket))
+    Ok((shown, ticket))
 }
 
 /// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;

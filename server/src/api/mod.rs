@@ -11,6 +11,7 @@ mod events;
 pub mod extract;
 mod security_headers;
 mod services;
+mod stats;
 mod tickets;
 
 use std::sync::Arc;
@@ -121,6 +122,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(displays::router())
         .merge(audit::router())
+        .merge(stats::router())
         .merge(events::router())
 }
 

@@ -448,6 +448,121 @@ pub struct AuditPage {
     pub next_before: Option<i64>,
 }
 
+/// `GET /api/v1/admin/stats`: the numbers of one business day behind the admin's dashboard.
+///
+/// Every ticket counts in exactly one status column, the one it has now. On a past day, the
+/// tickets still waiting, called or skipped when the day ended count as `expired` (the end of
+/// the business day expires them), so there `waiting`, `called` and `skipped` are 0 and a
+/// no-show that was not requeued by the end of its day shows as expired. `issued`, the
+/// averages and `per_hour` follow what happened to a ticket (issued, called, served), whatever
+/// its status now, so they do not change once the day is over.
+///
+/// A ticket keeps one call time, that of its latest call: a recall re-announces without moving
+/// it, a requeued ticket keeps its earlier call time while it waits again, and a new call moves
+/// it. A transfer issues a new ticket in the target service, at the moment of the transfer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayStats {
+    /// The business day, in the hospital's time zone.
+    pub day: NaiveDate,
+    /// When these numbers were read.
+    pub generated_at: DateTime<Utc>,
+    /// Every service, closed ones too, by code.
+    pub services: Vec<ServiceStats>,
+    /// Every counter, paused ones too, by number.
+    pub counters: Vec<CounterStats>,
+    pub totals: StatsTotals,
+    /// 24 entries, hours 0 to 23 of the day in the hospital's time zone.
+    pub per_hour: Vec<HourStats>,
+}
+
+/// One service's day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceStats {
+    pub service_id: Uuid,
+    pub code: String,
+    pub name: String,
+    /// Whether it takes new tickets now.
+    pub open: bool,
+    /// Tickets waiting now (today only; 0 for any other day), requeued ones included.
+    pub waiting: u32,
+    /// Tickets at a counter now (today only).
+    pub called: u32,
+    /// Tickets served.
+    pub done: u32,
+    /// No-shows not (yet) requeued (today only: at the end of the day they expire).
+    pub skipped: u32,
+    /// Tickets withdrawn by the patient or staff.
+    pub cancelled: u32,
+    /// Tickets moved into another service; the patient's new ticket counts there.
+    pub transferred: u32,
+    /// Tickets still open when the day ended.
+    pub expired: u32,
+    /// Numbers issued that day, whatever became of them; a transfer into this service issues
+    /// one too.
+    pub issued: u32,
+    /// Numbers the service could still issue that day under its current quota; `null` without
+    /// a quota.
+    pub quota_left: Option<u32>,
+    /// Mean wait, in whole seconds, from issue to the latest call, over the day's tickets that
+    /// have been called (whatever their status now); `null` when none has. A requeued ticket
+    /// called again waited through its first call too.
+    pub avg_wait_seconds: Option<u32>,
+    /// Mean time at the counter, in whole seconds, from the latest call to completion, over the
+    /// day's done tickets; `null` when none is done.
+    pub avg_service_seconds: Option<u32>,
+}
+
+/// One counter's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CounterStats {
+    pub counter_id: Uuid,
+    pub number: u32,
+    pub name: String,
+    /// Whether it is paused now.
+    pub paused: bool,
+    /// The number of the ticket called to it now (today only).
+    pub current_number: Option<String>,
+    /// When that ticket was (last) called.
+    pub current_called_at: Option<DateTime<Utc>>,
+    /// Tickets waiting now in the services it calls from: what it could call next (today only).
+    pub waiting: u32,
+    /// Tickets it completed that day.
+    pub done: u32,
+    /// Tickets it skipped that day and that are still skipped (today only, like
+    /// `ServiceStats::skipped`).
+    pub skipped: u32,
+}
+
+/// The day over all services. A transferred patient's two tickets count once in each service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatsTotals {
+    pub issued: u32,
+    pub waiting: u32,
+    pub done: u32,
+    pub skipped: u32,
+    /// `skipped / (done + skipped)`, from 0 to 1; `null` when both are 0.
+    pub no_show_rate: Option<f64>,
+    /// As in `ServiceStats`, over the tickets of every service.
+    pub avg_wait_seconds: Option<u32>,
+    pub avg_service_seconds: Option<u32>,
+}
+
+/// One hour of the day, in the hospital's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HourStats {
+    /// 0 to 23.
+    pub hour: u32,
+    /// Tickets issued in this hour.
+    pub issued: u32,
+    /// Tickets whose latest call was in this hour; each ticket counts once.
+    pub called: u32,
+}
+
 /// `POST /api/v1/tickets/lookup`: "check my status" by phone number, for a patient who lost
 /// the page. The answer carries no name, phone or token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -332,6 +332,13 @@ const TABLE: &[Row] = &[
     },
     Row {
         method: "get",
+        path: "/api/v1/admin/stats",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
         path: "/api/v1/display/settings",
         id: Id::None,
         body: none,

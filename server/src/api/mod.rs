@@ -12,6 +12,7 @@ mod events;
 pub mod extract;
 mod security_headers;
 mod services;
+mod stats;
 mod tickets;
 
 use std::sync::Arc;
@@ -125,6 +126,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(displays::router())
         .merge(audit::router())
         .merge(day::router())
+        .merge(stats::router())
         .merge(events::router())
 }
 

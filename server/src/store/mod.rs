@@ -10,6 +10,7 @@ pub mod revocations;
 mod rollover;
 mod seed;
 mod services;
+mod stats;
 mod tickets;
 
 use std::sync::Arc;

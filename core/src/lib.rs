@@ -24,5 +24,5 @@ pub mod wire;
 uniffi::setup_scaffolding!();
 
 pub use business_day::BusinessCalendar;
-pub use number::{ServiceCode, format_ticket_number};
+pub use number::{NumberSearch, ServiceCode, format_ticket_number};
 pub use status::{Action, TicketStatus, TransitionError};

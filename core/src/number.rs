@@ -75,6 +75,54 @@ pub fn parse_ticket_number(number: &str) -> Option<(ServiceCode, u32)> {
     Some((parsed, sequence))
 }
 
+/// A ticket number as an admin types it to find a ticket in the history.
+///
+/// Three spellings, trimmed and in any case: the number as printed (`A-012`), the same without
+/// the padding or the dash (`a-12`, `A12`), which all mean `A-012` of that service; or the digits
+/// alone (`12`, `012`), which mean number 12 of every service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberSearch {
+    /// The number as printed on the ticket, such as `A-012`.
+    Exact(String),
+    /// The day's sequence in any service.
+    Sequence(u32),
+}
+
+/// What the history search cannot read as a ticket number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a ticket number looks like A-012 (also a-12 or A12), or just 12 for number 12 of every \
+     service"
+)]
+pub struct InvalidNumberSearch;
+
+impl NumberSearch {
+    pub fn parse(raw: &str) -> Result<NumberSearch, InvalidNumberSearch> {
+        let raw = raw.trim();
+        let digits_at = raw
+            .find(|c: char| c.is_ascii_digit())
+            .ok_or(InvalidNumberSearch)?;
+        let (prefix, digits) = raw.split_at(digits_at);
+        // Nine digits always fit a u32; no day has that many tickets anyway.
+        if digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InvalidNumberSearch);
+        }
+        let sequence: u32 = digits.parse().map_err(|_| InvalidNumberSearch)?;
+        if prefix.is_empty() {
+            return Ok(NumberSearch::Sequence(sequence));
+        }
+        let code = prefix.strip_suffix('-').unwrap_or(prefix);
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(InvalidNumberSearch);
+        }
+        let code = ServiceCode::parse(code).map_err(|_| InvalidNumberSearch)?;
+        Ok(NumberSearch::Exact(format_ticket_number(
+            code.as_str(),
+            sequence,
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +152,38 @@ mod tests {
             "A-01", "A-0001", "a-001", "A001", "A-00x", "-001", "ABCD-001",
         ] {
             assert_eq!(parse_ticket_number(bad), None, "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn admins_find_a_number_however_they_type_it() {
+        let exact = |n: &str| NumberSearch::Exact(n.to_owned());
+        for typed in ["A-012", " a-012 ", "a-12", "A12", "a012"] {
+            assert_eq!(NumberSearch::parse(typed), Ok(exact("A-012")), "{typed:?}");
+        }
+        assert_eq!(NumberSearch::parse("ugd-1000"), Ok(exact("UGD-1000")));
+        assert_eq!(NumberSearch::parse("12"), Ok(NumberSearch::Sequence(12)));
+        assert_eq!(NumberSearch::parse(" 012 "), Ok(NumberSearch::Sequence(12)));
+        for bad in [
+            "",
+            "  ",
+            "A",
+            "A-",
+            "-12",
+            "A--12",
+            "A 12",
+            "A-12x",
+            "ABCD-1",
+            "É-1",
+            "1-2",
+            "A-1234567890",
+            "=1+1",
+        ] {
+            assert_eq!(
+                NumberSearch::parse(bad),
+                Err(InvalidNumberSearch),
+                "{bad:?}"
+            );
         }
     }
 

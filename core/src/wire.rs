@@ -563,6 +563,54 @@ pub struct HourStats {
     pub called: u32,
 }
 
+/// One ticket as the admin's history shows it, patient details included: the history is where
+/// an admin looks a patient's visit up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub id: Uuid,
+    /// `A-012`.
+    pub number: String,
+    /// The business day the ticket belongs to, in the hospital's time zone.
+    pub business_day: NaiveDate,
+    pub service_id: Uuid,
+    /// The service's ticket prefix, such as `A`.
+    pub service_code: String,
+    pub service_name: String,
+    /// The counter it was called to; `null` if never called.
+    pub counter_id: Option<Uuid>,
+    pub counter_name: Option<String>,
+    /// As of now: an open ticket of an earlier day reads `expired`.
+    pub status: TicketStatus,
+    pub priority: Priority,
+    /// The patient's name, if they gave one.
+    pub name: Option<String>,
+    /// E.164, such as `+6281234567890`, if they gave one.
+    pub phone: Option<String>,
+    pub issued_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    /// When it was done, skipped, cancelled, transferred or expired.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// How many times the call was repeated.
+    pub recalls: u32,
+    /// Seconds from taking the ticket to its (last) call; `null` if never called.
+    pub wait_seconds: Option<u32>,
+    /// Seconds from the call to done; `null` unless the ticket is done.
+    pub service_seconds: Option<u32>,
+}
+
+/// `GET /api/v1/admin/history`: a page of tickets, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryPage {
+    pub items: Vec<HistoryEntry>,
+    /// Tickets matching the filters, on all pages.
+    pub total: u32,
+    /// This page, from 1.
+    pub page: u32,
+    pub per_page: u32,
+}
+
 /// `POST /api/v1/tickets/lookup`: "check my status" by phone number, for a patient who lost
 /// the page. The answer carries no name, phone or token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -81,6 +81,10 @@ pub enum AppError {
     /// 400: a query parameter is malformed.
     #[error(transparent)]
     Query(#[from] QueryRejection),
+    /// 400: a query parameter is well-formed but not one the route takes, such as a page size
+    /// out of range.
+    #[error("{name}: {message}")]
+    InvalidParameter { name: &'static str, message: String },
     /// 422: JSON of the wrong shape.
     #[error("{0}")]
     InvalidBody(String),
@@ -142,6 +146,13 @@ impl AppError {
         }
     }
 
+    pub fn invalid_parameter(name: &'static str, message: impl Into<String>) -> AppError {
+        AppError::InvalidParameter {
+            name,
+            message: message.into(),
+        }
+    }
+
     fn parts(
         self,
     ) -> (
@@ -174,6 +185,13 @@ impl AppError {
                 StatusCode::BAD_REQUEST,
                 C::InvalidParameter,
                 rejection.body_text(),
+            ),
+            AppError::InvalidParameter { name, message } => (
+                StatusCode::BAD_REQUEST,
+                C::InvalidParameter,
+                message,
+                Some(name.to_owned()),
+                None,
             ),
             AppError::InvalidBody(message) => {
                 simple(StatusCode::UNPROCESSABLE_ENTITY, C::InvalidBody, message)

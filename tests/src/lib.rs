@@ -414,6 +414,17 @@ impl TestServer {
         reply.json::<giliran_core::wire::TicketView>().ticket
     }
 
+    /// The patient cancels their ticket with its tracking token.
+    pub async fn cancel(&self, issued: &IssuedTicket) -> Reply {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/tickets/{}", issued.ticket.id),
+            Some(&issued.tracking_token),
+            None,
+        )
+        .await
+    }
+
     /// `POST /api/v1/counters/{id}/{action}` with an empty body.
     pub async fn counter_action(&self, token: &str, counter: Uuid, action: &str) -> Reply {
         self.send(

@@ -339,6 +339,20 @@ const TABLE: &[Row] = &[
     },
     Row {
         method: "get",
+        path: "/api/v1/admin/history",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
+        path: "/api/v1/admin/history/export",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
         path: "/api/v1/display/settings",
         id: Id::None,
         body: none,

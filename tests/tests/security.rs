@@ -324,15 +324,7 @@ async fn tickets_are_limited_per_address_and_per_device_and_a_refusal_writes_not
     // Per device: take, cancel, take again, then the device has had its two for the minute.
     for _ in 0..2 {
         let issued = server.take("A", json!({"device_id": "hp-ibu-rina"})).await;
-        server
-            .send(
-                Method::DELETE,
-                &format!("/api/v1/tickets/{}", issued.ticket.id),
-                Some(&issued.tracking_token),
-                None,
-            )
-            .await
-            .assert_ok();
+        server.cancel(&issued).await.assert_ok();
     }
     let body = json!({"service_id": service.id, "device_id": "hp-ibu-rina"});
     let refused = server

@@ -10,6 +10,7 @@ mod displays;
 mod docs;
 mod events;
 pub mod extract;
+mod history;
 mod security_headers;
 mod services;
 mod stats;
@@ -70,7 +71,7 @@ impl AppState {
         (name = "patients", description = "Taking and following tickets"),
         (name = "staff", description = "Calling patients at a counter"),
         (name = "accounts", description = "Logging in"),
-        (name = "admin", description = "Services, counters and accounts"),
+        (name = "admin", description = "Services, counters, accounts and the ticket history"),
         (name = "real time", description = "The event stream"),
         (name = "operations", description = "Health and documentation"),
     )
@@ -127,6 +128,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(day::router())
         .merge(stats::router())
+        .merge(history::router())
         .merge(events::router())
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 mod counters;
 mod displays;
 pub mod events;
+mod history;
 pub mod revocations;
 mod rollover;
 mod seed;
@@ -26,6 +27,7 @@ use crate::db::{Db, Tx};
 
 pub use accounts::{LoginOutcome, Principal, SESSION_LIFETIME};
 pub use audit::{Actor, Audit, AuditFilter};
+pub use history::HistoryFilter;
 pub use revocations::{REVOKE_CHANNEL, Revoked};
 pub use seed::SeedOutcome;
 pub use tickets::IssueRequest;

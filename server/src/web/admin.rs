@@ -16,7 +16,7 @@ use giliran_core::wire::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::i18n::{Lang, ScriptTexts, Texts};
+use super::i18n::{Language, ScriptTexts, Texts};
 use super::staff::clock_time;
 use super::{Chrome, Page, SignedInAdmin};
 use crate::api::AppState;
@@ -45,7 +45,7 @@ fn local_datetime(store: &Store, at: DateTime<Utc>) -> String {
 
 async fn chrome(
     state: &AppState,
-    lang: Lang,
+    lang: Language,
     admin: &SignedInAdmin,
     title: &str,
     section: &'static str,
@@ -71,7 +71,7 @@ struct DashboardPanel {
 }
 
 impl DashboardPanel {
-    async fn load(state: &AppState, lang: Lang) -> Result<DashboardPanel, AppError> {
+    async fn load(state: &AppState, lang: Language) -> Result<DashboardPanel, AppError> {
         let now = state.now();
         let board = state.store.board(now).await?;
         let recent = board
@@ -110,7 +110,7 @@ struct DashboardPage {
 
 async fn dashboard(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<DashboardPage>, AppError> {
     let t = lang.texts();
@@ -124,7 +124,7 @@ async fn dashboard(
 
 async fn dashboard_panel(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     _admin: SignedInAdmin,
 ) -> Result<Page<DashboardPanel>, AppError> {
     Ok(Page(DashboardPanel::load(&state, lang).await?))
@@ -143,7 +143,7 @@ struct ServicesPage {
 
 async fn services(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<ServicesPage>, AppError> {
     let t = lang.texts();
@@ -190,7 +190,7 @@ impl CountersPage {
 
 async fn counters(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<CountersPage>, AppError> {
     let t = lang.texts();
@@ -234,7 +234,7 @@ impl UsersPage {
 
 async fn users(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<UsersPage>, AppError> {
     let t = lang.texts();
@@ -270,7 +270,7 @@ struct DisplaysPage {
 
 async fn displays(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<DisplaysPage>, AppError> {
     let t = lang.texts();
@@ -303,7 +303,7 @@ struct SettingsPage {
 
 async fn settings(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
 ) -> Result<Page<SettingsPage>, AppError> {
     let t = lang.texts();
@@ -360,7 +360,7 @@ const AUDIT_PAGE: u32 = 100;
 
 async fn audit(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
     Query(query): Query<AuditQuery>,
 ) -> Result<Page<AuditPageView>, AppError> {
@@ -444,7 +444,7 @@ fn patient_page_url(state: &AppState, headers: &HeaderMap) -> String {
 
 async fn poster(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     admin: SignedInAdmin,
     headers: HeaderMap,
     Query(query): Query<PosterQuery>,

@@ -5,65 +5,53 @@
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use giliran_core::call_order::Priority;
 use giliran_core::status::TicketStatus;
 use giliran_core::wire::ErrorCode;
+
 use serde::Serialize;
+
+pub use crate::words::Language;
 
 /// The cookie remembering the chosen language.
 pub const LANG_COOKIE: &str = "giliran_lang";
 
-/// A page's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Id,
-    En,
-}
-
-impl Lang {
-    pub fn parse(code: &str) -> Option<Lang> {
+/// How the pages pick and switch their language.
+impl Language {
+    pub fn parse(code: &str) -> Option<Language> {
         match code {
-            "id" => Some(Lang::Id),
-            "en" => Some(Lang::En),
+            "id" => Some(Language::Id),
+            "en" => Some(Language::En),
             _ => None,
         }
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
-        }
-    }
-
     /// The language the switch offers.
-    pub fn other(self) -> Lang {
+    pub fn other(self) -> Language {
         match self {
-            Lang::Id => Lang::En,
-            Lang::En => Lang::Id,
+            Language::Id => Language::En,
+            Language::En => Language::Id,
         }
     }
 
     pub fn texts(self) -> &'static Texts {
         match self {
-            Lang::Id => &ID,
-            Lang::En => &EN,
+            Language::Id => &ID,
+            Language::En => &EN,
         }
     }
 
-    fn of(headers: &HeaderMap) -> Lang {
+    fn of(headers: &HeaderMap) -> Language {
         super::session::cookie_value(headers, LANG_COOKIE)
-            .and_then(|code| Lang::parse(&code))
+            .and_then(|code| Language::parse(&code))
             .unwrap_or_default()
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+impl<S: Send + Sync> FromRequestParts<S> for Language {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Lang::of(&parts.headers))
+        Ok(Language::of(&parts.headers))
     }
 }
 
@@ -71,7 +59,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 /// [`ScriptTexts`].
 #[derive(Debug)]
 pub struct Texts {
-    pub lang: Lang,
+    pub lang: Language,
     pub lang_name: &'static str,
     pub switch_to: &'static str,
     pub skip_to_content: &'static str,
@@ -212,7 +200,7 @@ pub struct Texts {
 }
 
 pub static ID: Texts = Texts {
-    lang: Lang::Id,
+    lang: Language::Id,
     lang_name: "Bahasa Indonesia",
     switch_to: "English",
     skip_to_content: "Langsung ke isi",
@@ -353,7 +341,7 @@ pub static ID: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
-    lang: Lang::En,
+    lang: Language::En,
     lang_name: "English",
     switch_to: "Bahasa Indonesia",
     skip_to_content: "Skip to content",
@@ -493,44 +481,6 @@ pub static EN: Texts = Texts {
     recent_calls: "Recent calls",
 };
 
-impl Texts {
-    pub fn status(&self, status: TicketStatus) -> &'static str {
-        let id = self.lang == Lang::Id;
-        match (status, id) {
-            (TicketStatus::Waiting, true) => "menunggu",
-            (TicketStatus::Waiting, false) => "waiting",
-            (TicketStatus::Called, true) => "dipanggil",
-            (TicketStatus::Called, false) => "called",
-            (TicketStatus::Done, true) => "selesai",
-            (TicketStatus::Done, false) => "done",
-            (TicketStatus::Skipped, true) => "dilewati",
-            (TicketStatus::Skipped, false) => "skipped",
-            (TicketStatus::Cancelled, true) => "dibatalkan",
-            (TicketStatus::Cancelled, false) => "cancelled",
-            (TicketStatus::Transferred, true) => "dialihkan",
-            (TicketStatus::Transferred, false) => "transferred",
-            (TicketStatus::Expired, true) => "kedaluwarsa",
-            (TicketStatus::Expired, false) => "expired",
-        }
-    }
-
-    pub fn priority(&self, priority: Priority) -> &'static str {
-        let id = self.lang == Lang::Id;
-        match (priority, id) {
-            (Priority::Regular, true) => "biasa",
-            (Priority::Regular, false) => "regular",
-            (Priority::Elderly, true) => "lansia",
-            (Priority::Elderly, false) => "elderly",
-            (Priority::Pregnant, true) => "ibu hamil",
-            (Priority::Pregnant, false) => "pregnant",
-            (Priority::Disabled, true) => "disabilitas",
-            (Priority::Disabled, false) => "disabled",
-            (Priority::Emergency, true) => "darurat",
-            (Priority::Emergency, false) => "emergency",
-        }
-    }
-}
-
 /// What the pages' scripts say, handed to them as JSON in a `data-texts` attribute.
 #[derive(Debug, Serialize)]
 pub struct ScriptTexts {
@@ -562,13 +512,13 @@ pub struct ScriptTexts {
 }
 
 impl ScriptTexts {
-    pub fn of(lang: Lang) -> ScriptTexts {
+    pub fn of(lang: Language) -> ScriptTexts {
         let t = lang.texts();
         let status = TicketStatus::ALL
             .into_iter()
-            .map(|s| (s, t.status(s)))
+            .map(|s| (s, lang.status(s)))
             .collect();
-        let id = lang == Lang::Id;
+        let id = lang == Language::Id;
         let pick =
             |id_text: &'static str, en_text: &'static str| if id { id_text } else { en_text };
         use ErrorCode as C;
@@ -630,7 +580,7 @@ impl ScriptTexts {
             ),
         ];
         ScriptTexts {
-            lang: lang.code(),
+            lang: lang.as_str(),
             errors,
             network_error: pick(
                 "Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.",
@@ -688,22 +638,25 @@ mod tests {
     #[test]
     fn indonesian_unless_the_cookie_says_english() {
         let mut headers = HeaderMap::new();
-        assert_eq!(Lang::of(&headers), Lang::Id);
+        assert_eq!(Language::of(&headers), Language::Id);
         headers.insert(COOKIE, "giliran_lang=en; a=b".parse().unwrap());
-        assert_eq!(Lang::of(&headers), Lang::En);
+        assert_eq!(Language::of(&headers), Language::En);
         headers.insert(COOKIE, "giliran_lang=fr".parse().unwrap());
-        assert_eq!(Lang::of(&headers), Lang::Id);
+        assert_eq!(Language::of(&headers), Language::Id);
     }
 
     #[test]
     fn script_texts_name_every_status_in_each_language() {
-        for lang in [Lang::Id, Lang::En] {
+        for lang in [Language::Id, Language::En] {
             let texts = ScriptTexts::of(lang);
             assert_eq!(texts.status.len(), 7);
             let json: serde_json::Value = serde_json::from_str(&texts.json()).unwrap();
             assert_eq!(json["status"][1][0], "called");
         }
-        assert_eq!(ID.status(TicketStatus::Called), "dipanggil");
-        assert_eq!(EN.priority(Priority::Elderly), "elderly");
+        assert_eq!(Language::Id.status(TicketStatus::Called), "dipanggil");
+        assert_eq!(
+            Language::En.priority(giliran_core::call_order::Priority::Elderly),
+            "elderly"
+        );
     }
 }

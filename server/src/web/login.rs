@@ -12,7 +12,7 @@ use axum::{Form, http::HeaderMap};
 use giliran_core::wire::{LoginRequest, Role};
 use serde::Deserialize;
 
-use super::i18n::{Lang, Texts};
+use super::i18n::{Language, Texts};
 use super::{Chrome, Page, local_path, page_with_status, session};
 use crate::api::AppState;
 use crate::api::accounts::sign_in;
@@ -42,7 +42,7 @@ struct NextQuery {
 
 async fn page(
     state: &AppState,
-    lang: Lang,
+    lang: Language,
     next: Option<&str>,
     username: String,
     error: Option<&'static str>,
@@ -66,7 +66,7 @@ async fn page(
 
 async fn form(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     Query(query): Query<NextQuery>,
 ) -> Result<Page<LoginPage>, AppError> {
     Ok(Page(
@@ -84,7 +84,7 @@ struct LoginForm {
 
 async fn submit(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     Peer(ip): Peer,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {

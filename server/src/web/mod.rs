@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::api::AppState;
 use crate::error::AppError;
 use crate::store::Principal;
-use i18n::{LANG_COOKIE, Lang, Texts};
+use i18n::{LANG_COOKIE, Language, Texts};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 /// What every page's frame shows: language, title, who is logged in.
 #[derive(Debug)]
 pub struct Chrome {
-    pub lang: Lang,
+    pub lang: Language,
     pub t: &'static Texts,
     pub title: String,
     /// The hospital's name from the settings, for the header.
@@ -63,7 +63,7 @@ pub struct ChromeUser {
 impl Chrome {
     pub async fn new(
         state: &AppState,
-        lang: Lang,
+        lang: Language,
         title: impl Into<String>,
         section: &'static str,
         path: impl Into<String>,
@@ -88,7 +88,7 @@ impl Chrome {
     /// The link that switches to the other language and comes back here.
     pub fn switch_href(&self) -> String {
         let next: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
-        format!("/lang/{}?next={next}", self.lang.other().code())
+        format!("/lang/{}?next={next}", self.lang.other().as_str())
     }
 
     pub fn css(&self) -> &'static str {
@@ -175,7 +175,7 @@ impl FromRequestParts<AppState> for SignedInAdmin {
     ) -> Result<Self, Self::Rejection> {
         let signed = SignedIn::from_request_parts(parts, state).await?;
         if signed.principal.role != Role::Admin {
-            let Ok(lang) = Lang::from_request_parts(parts, state).await;
+            let Ok(lang) = Language::from_request_parts(parts, state).await;
             return Err(refusal(state, lang, &signed).await);
         }
         Ok(SignedInAdmin(signed))
@@ -189,7 +189,7 @@ struct Refused {
     t: &'static Texts,
 }
 
-async fn refusal(state: &AppState, lang: Lang, signed: &SignedIn) -> Response {
+async fn refusal(state: &AppState, lang: Language, signed: &SignedIn) -> Response {
     let t = lang.texts();
     match Chrome::new(state, lang, t.admin_title, "", "/admin", Some(signed)).await {
         Ok(c) => page_with_status(StatusCode::FORBIDDEN, Refused { c, t }),
@@ -209,9 +209,9 @@ pub fn local_path(next: Option<&str>) -> Option<&str> {
 }
 
 async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
-    let lang = Lang::parse(&code).unwrap_or_default();
+    let lang = Language::parse(&code).unwrap_or_default();
     let next = local_path(q.next.as_deref()).unwrap_or("/");
-    let cookie = cookie::Cookie::build((LANG_COOKIE, lang.code()))
+    let cookie = cookie::Cookie::build((LANG_COOKIE, lang.as_str()))
         .path("/")
         .same_site(cookie::SameSite::Lax)
         .max_age(cookie::time::Duration::days(365))

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 use giliran_core::wire::Service;
 
-use super::i18n::{Lang, ScriptTexts, Texts};
+use super::i18n::{Language, ScriptTexts, Texts};
 use super::{Chrome, Page};
 use crate::api::AppState;
 use crate::error::AppError;
@@ -34,7 +34,7 @@ impl PatientPage {
 
 async fn patient_page(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
 ) -> Result<Page<PatientPage>, AppError> {
     let t = lang.texts();
     let services = state.store.services(state.now()).await?;

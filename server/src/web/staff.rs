@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use giliran_core::wire::{Counter, CounterQueue, QueueCounts, Ticket};
 use uuid::Uuid;
 
-use super::i18n::{Lang, ScriptTexts, Texts};
+use super::i18n::{Language, ScriptTexts, Texts};
 use super::{Chrome, Page, SignedIn};
 use crate::api::AppState;
 use crate::api::extract::ApiPath;
@@ -55,7 +55,7 @@ impl TicketLine {
             number: ticket.number.clone(),
             name: patient.and_then(|p| p.name.clone()).unwrap_or_default(),
             phone: patient.and_then(|p| p.phone.clone()).unwrap_or_default(),
-            priority: t.priority(ticket.priority),
+            priority: t.lang.priority(ticket.priority),
             priority_flag: ticket.priority != giliran_core::call_order::Priority::Regular,
             service: services
                 .iter()
@@ -92,7 +92,7 @@ pub struct Panel {
 const LISTED: usize = 50;
 
 impl Panel {
-    async fn load(state: &AppState, lang: Lang, counter_id: Uuid) -> Result<Panel, AppError> {
+    async fn load(state: &AppState, lang: Language, counter_id: Uuid) -> Result<Panel, AppError> {
         let t = lang.texts();
         let store = &state.store;
         let queue: CounterQueue = store.counter_queue(counter_id, state.now()).await?;
@@ -131,7 +131,7 @@ struct PickPage {
 
 async fn pick_counter(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     signed: SignedIn,
 ) -> Result<Response, AppError> {
     let t = lang.texts();
@@ -176,7 +176,7 @@ fn ensure_assigned(signed: &SignedIn, counter_id: Uuid) -> Result<(), AppError> 
 
 async fn console(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     signed: SignedIn,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Page<ConsolePage>, AppError> {
@@ -196,7 +196,7 @@ async fn console(
 
 async fn panel(
     State(state): State<AppState>,
-    lang: Lang,
+    lang: Language,
     signed: SignedIn,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Page<Panel>, AppError> {

@@ -9,6 +9,7 @@
   const textsHolder = document.querySelector('[data-texts]');
   const texts = textsHolder ? JSON.parse(textsHolder.dataset.texts) : {};
   const errorTexts = Object.fromEntries(texts.errors ?? []);
+  const fieldTexts = Object.fromEntries(texts.field_errors ?? []);
 
   // --- Talking to the API -----------------------------------------------------------------
 
@@ -35,7 +36,11 @@
       throw {
         code: error.code,
         field: error.field,
-        message: errorTexts[error.code] ?? error.message ?? texts.network_error,
+        message:
+          (error.code === 'invalid_field' && fieldTexts[error.field]) ||
+          errorTexts[error.code] ||
+          error.message ||
+          texts.network_error,
       };
     }
     return data;
@@ -94,7 +99,8 @@
       form.querySelector('[data-token-box]').hidden = false;
       form.querySelectorAll('input').forEach((input) => (input.value = ''));
     } else if (mode === 'saved') {
-      form.querySelector('[data-saved]').textContent = texts.saved ?? '';
+      form.querySelector('[data-saved]').textContent = form.dataset.savedText ?? texts.saved ?? '';
+      form.querySelectorAll('input[type="password"]').forEach((input) => (input.value = ''));
     } else {
       location.reload();
     }
@@ -104,6 +110,7 @@
     const form = event.target.closest('form[data-api]');
     if (!form) return;
     event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     clearErrors(form);
     const saved = form.querySelector('[data-saved]');
     if (saved) saved.textContent = '';
@@ -121,7 +128,7 @@
   document.addEventListener('click', async (event) => {
     const button = event.target.closest('button[data-api]');
     if (!button) return;
-    const question = button.dataset.confirm ?? texts[button.dataset.confirmText];
+    const question = button.dataset.confirm;
     if (question && !window.confirm(question)) return;
     const scope = button.closest('[data-live]') ?? document;
     const alert = scope.querySelector('[data-errors]');

@@ -6,6 +6,8 @@ import {
   PHONE, adminPassword, base, capture, check, eventually, finish, launch, login, person, reportProblems,
   screenshot,
 } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const started = Date.now();
 const browser = await launch();
@@ -67,7 +69,7 @@ try {
   await page.getByLabel('Nama rumah sakit / klinik').fill('Klinik Sehat Sentosa');
   await page.getByLabel('Teks berjalan di layar').fill('Selamat datang. Jaga jarak dan pakai masker.');
   await page.getByRole('button', { name: 'Simpan' }).click();
-  await page.getByText('Tersimpan.').waitFor();
+  await page.getByText('Tersimpan.', { exact: true }).waitFor();
   await screenshot(page, 'admin-settings');
 
   // Who did what: the audit log lists the admin's changes, filterable by action.
@@ -165,11 +167,41 @@ try {
   });
   check(withToken.status() === 201, `the same change with the page's token goes through, got ${withToken.status()}`);
 
+  // --- The history: filter, page, and the same selection as a spreadsheet ---------------
+  // Another patient joins Poli Umum, so the filter has something to leave out.
+  await phone.getByRole('button', { name: 'Ambil nomor baru' }).click();
+  await phone.getByRole('radio', { name: /Poli Umum/ }).check();
+  await phone.getByRole('button', { name: 'Ambil nomor' }).click();
+  await phone.locator('#t-number').filter({ hasText: 'A-001' }).waitFor();
+
+  await page.getByRole('link', { name: 'Riwayat' }).click();
+  await page.locator('#history-count').filter({ hasText: '2 tiket' }).waitFor();
+  await page.getByLabel('Layanan').selectOption({ label: 'E — Poli Mata' });
+  await page.getByLabel('Status').selectOption('done');
+  await page.getByRole('button', { name: 'Saring' }).click();
+  await page.locator('#history-count').filter({ hasText: '1 tiket' }).waitFor();
+  const row = page.getByRole('row', { name: /E-001/ });
+  check((await row.textContent()).includes('Budi Santoso'), 'the filtered row names the patient');
+  check(!(await page.getByRole('cell', { name: 'A-001' }).count()), 'the filter leaves Poli Umum out');
+  await screenshot(page, 'admin-history');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Unduh Excel (.xlsx)' }).click(),
+  ]);
+  check(download.suggestedFilename().endsWith('.xlsx'), `an xlsx file, not ${download.suggestedFilename()}`);
+  // The Rust side reads the file back and compares it with the API's rows for this filter.
+  await download.saveAs(path.join(process.env.GILIRAN_DOWNLOADS, 'history.xlsx'));
+  const href = await page.getByRole('link', { name: 'Unduh Excel (.xlsx)' }).getAttribute('href');
+  writeFileSync(path.join(process.env.GILIRAN_DOWNLOADS, 'history-query.txt'), new URL(href, base).search.slice(1));
+
   // --- Staff stay out of the admin panel ---------------------------------------------------
   await console_.goto('/admin/users');
   await console_.getByText('Halaman ini hanya untuk admin.').waitFor();
 
-  // --- A new number, and the language switch ----------------------------------------------
+  // --- The language switch ------------------------------------------------------------------
+  phone.once('dialog', (dialog) => dialog.accept());
+  await phone.getByRole('button', { name: 'Batalkan antrean' }).click();
+  await phone.locator('#t-status').filter({ hasText: 'dibatalkan' }).waitFor();
   await phone.getByRole('button', { name: 'Ambil nomor baru' }).click();
   await phone.getByRole('heading', { name: 'Ambil nomor antrean' }).waitFor();
   await phone.getByRole('link', { name: 'English' }).click();
@@ -177,6 +209,18 @@ try {
   await screenshot(phone, 'patient-take-english');
   await phone.getByRole('link', { name: 'Bahasa Indonesia' }).click();
   await phone.getByRole('heading', { name: 'Ambil nomor antrean' }).waitFor();
+
+  // --- The guarded day reset -----------------------------------------------------------------
+  await page.goto('/admin/settings');
+  await page.getByLabel('Kata sandi Anda').fill('bukan kata sandinya');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Mulai ulang hari ini' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Bukan kata sandi Anda; hari ini tidak dimulai ulang.' }).waitFor();
+  await page.getByLabel('Kata sandi Anda').fill(adminPassword);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Mulai ulang hari ini' }).click();
+  await page.getByText('Hari ini dimulai ulang. Nomor berikutnya 001.').waitFor();
+  await screenshot(page, 'admin-settings-reset');
 
   // --- Logging out ends the session --------------------------------------------------------
   await console_.goto('/staff');

@@ -1,7 +1,8 @@
 //! The web pages in a real browser: Debian's Chromium driven headless by playwright-core
 //! (`tests/browser/*.mjs` on Node.js) against the real server on each database. The scripts
 //! fail on any script error or refused resource, and leave screenshots of every page at phone
-//! and desktop width in `target/screenshots/<backend>/` for people to look at.
+//! and desktop width in `target/screenshots/<backend>/` for people to look at. A spreadsheet
+//! the script downloads is read back here and compared with the API's rows.
 //!
 //! `scripts/browser-tools` installs playwright-core and `scripts/test` passes its
 //! `node_modules` in `GILIRAN_NODE_MODULES`.
@@ -10,6 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use giliran_core::wire::HistoryPage;
+use giliran_server::words::Language;
 use giliran_tests::{ADMIN_PASSWORD, Backend, TestServer, installed_tool, on_both_backends};
 
 /// Longest a script may run: it drives a dozen pages and waits at most seconds for each step.
@@ -40,8 +46,9 @@ fn node_modules() -> PathBuf {
     }
 }
 
-/// Runs one browser script against `server`, printing what it says.
-async fn run_script(script: &str, server: &TestServer) {
+/// Runs one browser script against `server`, printing what it says; its downloads land in
+/// `downloads`.
+async fn run_script(script: &str, server: &TestServer, downloads: &Path) {
     let screenshots = workspace()
         .join("target/screenshots")
         .join(format!("{:?}", server.backend).to_lowercase());
@@ -52,6 +59,7 @@ async fn run_script(script: &str, server: &TestServer) {
         .env("GILIRAN_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("GILIRAN_NODE_MODULES", node_modules())
         .env("GILIRAN_SCREENSHOTS", &screenshots)
+        .env("GILIRAN_DOWNLOADS", downloads)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -75,8 +83,80 @@ async fn run_script(script: &str, server: &TestServer) {
 
 async fn a_morning_at_the_clinic_from_the_browser(backend: Backend) {
     let server = TestServer::start(backend).await;
-    run_script("morning.mjs", &server).await;
+    let downloads = tempfile::tempdir().expect("a download folder");
+    run_script("morning.mjs", &server, downloads.path()).await;
+    the_downloaded_workbook_holds_the_filtered_rows(&server, downloads.path()).await;
     server.stop().await;
+}
+
+/// The spreadsheet the admin downloaded from the filtered history page has exactly the rows
+/// the API lists for the same filter, in the same order.
+async fn the_downloaded_workbook_holds_the_filtered_rows(server: &TestServer, downloads: &Path) {
+    let query = std::fs::read_to_string(downloads.join("history-query.txt"))
+        .expect("the script noted the export's filter");
+    let filter: String = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key != "format")
+        .fold(
+            url::form_urlencoded::Serializer::new(String::new()),
+            |mut s, (k, v)| {
+                s.append_pair(&k, &v);
+                s
+            },
+        )
+        .finish();
+    let admin = server.admin().await;
+    let expected: HistoryPage = server
+        .get(&format!("/api/v1/admin/history?{filter}"), Some(&admin))
+        .await
+        .assert_ok()
+        .json();
+    assert!(
+        filter.contains("status=done") && filter.contains("service_id="),
+        "the export carries the page's filter: {filter}"
+    );
+    let bytes = std::fs::read(downloads.join("history.xlsx")).expect("the downloaded file");
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a valid xlsx file");
+    let sheet = workbook.sheet_names().first().cloned().expect("a sheet");
+    let range = workbook.worksheet_range(&sheet).expect("the sheet reads");
+    let mut rows = range.rows();
+    let heading: Vec<String> = rows
+        .next()
+        .expect("a heading row")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(heading[..2], ["Tanggal", "Nomor"], "Indonesian headings");
+    let found: Vec<(String, String, String)> = rows
+        .map(|row| (text(&row[1]), text(&row[4]), text(&row[6])))
+        .collect();
+    let wanted: Vec<(String, String, String)> = expected
+        .items
+        .iter()
+        .map(|e| {
+            (
+                e.number.clone(),
+                Language::Id.status(e.status).to_owned(),
+                e.name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(found, wanted, "the workbook's rows are the filter's rows");
+    assert_eq!(
+        found,
+        [(
+            "E-001".to_owned(),
+            "selesai".to_owned(),
+            "Budi Santoso".to_owned()
+        )]
+    );
+}
+
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
 }
 
 on_both_backends!(a_morning_at_the_clinic_from_the_browser);

@@ -513,7 +513,7 @@ async fn the_excel_export_holds_the_listings_rows_in_indonesian_and_is_audited(b
     let audit: AuditPage = clinic
         .server
         .get(
-            "/api/v1/admin/audit?action=history.export",
+            "/api/v1/admin/audit?action=export_history",
             Some(&clinic.admin),
         )
         .await

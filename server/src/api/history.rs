@@ -40,20 +40,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Which tickets: the filters the listing and the export share.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-struct HistoryQuery {
+pub(crate) struct HistoryQuery {
     /// First business day, `YYYY-MM-DD`, inclusive; default today (in the hospital's time zone).
-    from: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
     /// Last business day, inclusive; default today. At most 366 days from `from`.
-    to: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
     /// Only tickets of this service.
-    service_id: Option<Uuid>,
+    pub service_id: Option<Uuid>,
     /// Only tickets called to this counter.
-    counter_id: Option<Uuid>,
+    pub counter_id: Option<Uuid>,
     /// Only tickets with this status as of now (an open ticket of an earlier day is `expired`).
-    status: Option<TicketStatus>,
+    pub status: Option<TicketStatus>,
     /// A ticket number, in any case: `A-012`, `a-12` or `A12` find `A-012`; digits alone
     /// (`12`, `012`) find number 12 of every service.
-    number: Option<String>,
+    pub number: Option<String>,
 }
 
 /// Which page of the listing.
@@ -89,7 +89,7 @@ struct ExportQuery {
 struct FileBytes(Vec<u8>);
 
 impl HistoryQuery {
-    fn into_filter(self, today: NaiveDate) -> AppResult<HistoryFilter> {
+    pub(crate) fn into_filter(self, today: NaiveDate) -> AppResult<HistoryFilter> {
         let from = self.from.unwrap_or(today);
         let to = self.to.unwrap_or(today);
         if from > to {
@@ -227,7 +227,7 @@ async fn export_history(
     });
     state
         .store
-        .audit_alone(Audit::new(&actor, "history.export").detail(detail), now)
+        .audit_alone(Audit::new(&actor, "export_history").detail(detail), now)
         .await?;
     let disposition = format!(
         "attachment; filename=\"{}\"",

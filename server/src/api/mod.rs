@@ -10,7 +10,7 @@ mod displays;
 mod docs;
 mod events;
 pub mod extract;
-mod history;
+pub(crate) mod history;
 mod security_headers;
 mod services;
 mod stats;

@@ -9,9 +9,8 @@ use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use giliran_core::events::Board;
 use giliran_core::wire::{
-    AuditEntry, Counter, DisplayDevice, DisplaySettings, Role, Service, User,
+    AuditEntry, Counter, DayStats, DisplayDevice, DisplaySettings, HourStats, Role, Service, User,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -43,7 +42,7 @@ fn local_datetime(store: &Store, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-async fn chrome(
+pub(super) async fn chrome(
     state: &AppState,
     lang: Language,
     admin: &SignedInAdmin,
@@ -59,21 +58,92 @@ async fn chrome(
 
 // --- Dashboard ------------------------------------------------------------------------------
 
-/// The live part of the dashboard.
+/// The live part of the dashboard: today's numbers, the hours, the counters and recent calls.
 #[derive(Template)]
 #[template(path = "admin/dashboard_panel.html")]
 struct DashboardPanel {
     t: &'static Texts,
-    services: Vec<Service>,
-    board: Board,
+    stats: DayStats,
     /// Recent calls as (number, counter name, time).
     recent: Vec<(String, String, String)>,
+    chart: HourChart,
+}
+
+/// Seconds as whole minutes for people ("12 mnt"), or a dash when there is nothing to average.
+fn minutes(t: &Texts, seconds: &Option<u32>) -> String {
+    match seconds {
+        Some(s) => format!("{} {}", s.div_ceil(60), t.minutes_short),
+        None => "—".into(),
+    }
+}
+
+/// The per-hour chart as bar geometry, so the template draws plain SVG (no inline styles,
+/// which the pages' CSP forbids).
+struct HourChart {
+    bars: Vec<HourBar>,
+    /// The largest count, the top of the scale.
+    peak: u32,
+}
+
+struct HourBar {
+    hour: u32,
+    issued: u32,
+    called: u32,
+    /// Left edge of the pair of bars, in chart units.
+    x: u32,
+    issued_height: u32,
+    called_height: u32,
+}
+
+/// Chart height in SVG units (the bars' area; labels sit below).
+const CHART_HEIGHT: u32 = 120;
+/// Width of one hour in SVG units.
+const HOUR_WIDTH: u32 = 56;
+
+impl HourChart {
+    /// The hours from the first to the last with any ticket, widened to a working day (07–17)
+    /// so a quiet morning still reads as a day.
+    fn of(hours: &[HourStats]) -> HourChart {
+        let busy = |h: &&HourStats| h.issued > 0 || h.called > 0;
+        let first = hours.iter().find(busy).map_or(7, |h| h.hour.min(7));
+        let last = hours.iter().rev().find(busy).map_or(17, |h| h.hour.max(17));
+        let shown: Vec<&HourStats> = hours
+            .iter()
+            .filter(|h| (first..=last).contains(&h.hour))
+            .collect();
+        let peak = shown
+            .iter()
+            .map(|h| h.issued.max(h.called))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let height = |n: u32| n * CHART_HEIGHT / peak;
+        let bars = shown
+            .iter()
+            .enumerate()
+            .map(|(i, h)| HourBar {
+                hour: h.hour,
+                issued: h.issued,
+                called: h.called,
+                x: u32::try_from(i).unwrap_or(0) * HOUR_WIDTH,
+                issued_height: height(h.issued),
+                called_height: height(h.called),
+            })
+            .collect::<Vec<_>>();
+        HourChart { bars, peak }
+    }
+
+    fn width(&self) -> u32 {
+        u32::try_from(self.bars.len()).unwrap_or(0) * HOUR_WIDTH
+    }
 }
 
 impl DashboardPanel {
     async fn load(state: &AppState, lang: Language) -> Result<DashboardPanel, AppError> {
         let now = state.now();
-        let board = state.store.board(now).await?;
+        let store = &state.store;
+        let stats = store.day_stats(store.today(now), now).await?;
+        let board = store.board(now).await?;
         let recent = board
             .recent_calls
             .iter()
@@ -82,20 +152,27 @@ impl DashboardPanel {
                 (
                     call.number.clone(),
                     call.counter_name.clone(),
-                    clock_time(&state.store, call.called_at),
+                    clock_time(store, call.called_at),
                 )
             })
             .collect();
         Ok(DashboardPanel {
             t: lang.texts(),
-            services: state.store.services(now).await?,
-            board,
+            chart: HourChart::of(&stats.per_hour),
+            stats,
             recent,
         })
     }
 
-    fn waiting_total(&self) -> u32 {
-        self.services.iter().map(|s| s.waiting).sum()
+    fn minutes(&self, seconds: &Option<u32>) -> String {
+        minutes(self.t, seconds)
+    }
+
+    fn no_show(&self) -> String {
+        self.stats
+            .totals
+            .no_show_rate
+            .map_or_else(|| "—".into(), |rate| format!("{:.0}%", rate * 100.0))
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod history;
 pub mod i18n;
 pub mod login;
 pub mod patient;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(patient::router())
         .merge(staff::router())
         .merge(admin::router())
+        .merge(history::router())
 }
 
 /// What every page's frame shows: language, title, who is logged in.

@@ -386,6 +386,30 @@ pub struct DisplaySettings {
     pub marquee: String,
     /// IANA zone of the clock and the business day, such as `Asia/Jakarta`.
     pub time_zone: String,
+    /// The sentence spoken for each call, with `{number}` and `{counter}` placeholders.
+    #[serde(default = "default_announcement")]
+    pub announcement_template: String,
+    /// The language numbers and counter names are read in: `id` or `en`.
+    #[serde(default = "default_announcement_language")]
+    pub announcement_language: String,
+    /// The speech engine's voice, such as espeak-ng's `id`.
+    #[serde(default = "default_voice")]
+    pub voice: String,
+}
+
+fn default_announcement() -> String {
+    crate::announce::DEFAULT_TEMPLATE_ID.to_owned()
+}
+
+fn default_announcement_language() -> String {
+    crate::announce::Language::Indonesian.as_str().to_owned()
+}
+
+/// espeak-ng's Indonesian voice, the display's default engine.
+pub const DEFAULT_VOICE: &str = "id";
+
+fn default_voice() -> String {
+    DEFAULT_VOICE.to_owned()
 }
 
 /// `PATCH /api/v1/admin/settings`: fields left out stay as they are.
@@ -397,6 +421,15 @@ pub struct SettingsUpdate {
     pub hospital_name: Option<String>,
     #[serde(default)]
     pub marquee: Option<String>,
+    /// Must contain `{number}`; may contain `{counter}`; at most 300 characters.
+    #[serde(default)]
+    pub announcement_template: Option<String>,
+    /// `id` or `en`.
+    #[serde(default)]
+    pub announcement_language: Option<String>,
+    /// 1 to 40 letters, digits, `-`, `_`, `+` or `.`.
+    #[serde(default)]
+    pub voice: Option<String>,
 }
 
 /// `POST /api/v1/admin/day/reset`.

@@ -68,8 +68,15 @@ try {
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await page.getByLabel('Nama rumah sakit / klinik').fill('Klinik Sehat Sentosa');
   await page.getByLabel('Teks berjalan di layar').fill('Selamat datang. Jaga jarak dan pakai masker.');
+  // A template without the number is refused with the reason, in Indonesian.
+  await page.getByLabel('Kalimat panggilan').fill('Silakan ke {counter}.');
   await page.getByRole('button', { name: 'Simpan' }).click();
-  await page.getByText('Tersimpan.', { exact: true }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Kalimat panggilan harus memuat {number}' }).waitFor();
+  await page.getByLabel('Kalimat panggilan').fill('Nomor {number}, silakan ke {counter}.');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.getByRole('banner').getByText('Klinik Sehat Sentosa').waitFor();
+  const example = await page.locator('#announcement-example').textContent();
+  check(example.startsWith('Nomor A seratus dua puluh tiga, silakan ke Loket'), `the example speaks the new sentence: ${example}`);
   await screenshot(page, 'admin-settings');
 
   // Who did what: the audit log lists the admin's changes, filterable by action.

@@ -1,7 +1,8 @@
 //! Waiting-room display devices and the settings they show.
 
 use chrono::{DateTime, Duration, Utc};
-use giliran_core::wire::{DisplayDevice, DisplaySettings, SettingsUpdate};
+use giliran_core::announce::{Language as AnnounceLanguage, Template};
+use giliran_core::wire::{DEFAULT_VOICE, DisplayDevice, DisplaySettings, SettingsUpdate};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -55,6 +56,19 @@ fn check_marquee(raw: &str) -> Result<String, StoreError> {
         });
     }
     Ok(text)
+}
+
+/// A speech engine's voice name, such as espeak-ng's `id` or `mb-id1`.
+fn check_voice(raw: &str) -> Result<String, StoreError> {
+    let voice = raw.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.');
+    if voice.is_empty() || voice.len() > 40 || !voice.chars().all(allowed) {
+        return Err(StoreError::Invalid {
+            field: "voice",
+            message: "voice must be 1 to 40 letters, digits, '-', '_', '+' or '.'".into(),
+        });
+    }
+    Ok(voice.to_owned())
 }
 
 impl Store {
@@ -198,6 +212,15 @@ impl Store {
             hospital_name: setting("hospital_name").await?.unwrap_or_default(),
             marquee: setting("marquee").await?.unwrap_or_default(),
             time_zone: self.calendar.time_zone().name().to_owned(),
+            announcement_template: setting("announcement_template")
+                .await?
+                .unwrap_or_else(|| Template::default().as_str().to_owned()),
+            announcement_language: setting("announcement_language")
+                .await?
+                .unwrap_or_else(|| AnnounceLanguage::default().as_str().to_owned()),
+            voice: setting("voice")
+                .await?
+                .unwrap_or_else(|| DEFAULT_VOICE.to_owned()),
         })
     }
 
@@ -214,8 +237,39 @@ impl Store {
             None => None,
         };
         let marquee = update.marquee.as_deref().map(check_marquee).transpose()?;
+        let template = update
+            .announcement_template
+            .as_deref()
+            .map(|raw| {
+                Template::parse(raw.trim())
+                    .map(|t| t.as_str().to_owned())
+                    .map_err(|e| StoreError::Invalid {
+                        field: "announcement_template",
+                        message: e.to_string(),
+                    })
+            })
+            .transpose()?;
+        let language = update
+            .announcement_language
+            .as_deref()
+            .map(|raw| {
+                AnnounceLanguage::parse(raw)
+                    .map(|l| l.as_str().to_owned())
+                    .map_err(|_| StoreError::Invalid {
+                        field: "announcement_language",
+                        message: "announcement_language must be id or en".into(),
+                    })
+            })
+            .transpose()?;
+        let voice = update.voice.as_deref().map(check_voice).transpose()?;
         let mut tx = self.db.begin().await?;
-        for (key, value) in [("hospital_name", &hospital_name), ("marquee", &marquee)] {
+        for (key, value) in [
+            ("hospital_name", &hospital_name),
+            ("marquee", &marquee),
+            ("announcement_template", &template),
+            ("announcement_language", &language),
+            ("voice", &voice),
+        ] {
             if let Some(value) = value {
                 tx.execute(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) \
@@ -226,7 +280,13 @@ impl Store {
             }
         }
         Audit::new(actor, "update_settings")
-            .detail(json!({ "hospital_name": hospital_name, "marquee": marquee }))
+            .detail(json!({
+                "hospital_name": hospital_name,
+                "marquee": marquee,
+                "announcement_template": template,
+                "announcement_language": language,
+                "voice": voice,
+            }))
             .record(&mut tx, now)
             .await?;
         tx.commit().await?;

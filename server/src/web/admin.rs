@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
+use giliran_core::announce::{Language as AnnounceLanguage, Template as AnnounceTemplate};
 use giliran_core::wire::{
     AuditEntry, Counter, DayStats, DisplayDevice, DisplaySettings, HourStats, Role, Service, User,
 };
@@ -375,7 +376,25 @@ struct SettingsPage {
     c: Chrome,
     t: &'static Texts,
     settings: DisplaySettings,
+    /// What a display says for a call with these settings.
+    example: String,
     texts_json: String,
+}
+
+impl SettingsPage {
+    fn speaks(&self, code: &str) -> bool {
+        self.settings.announcement_language == code
+    }
+}
+
+/// The announcement of `A-123` at the first counter, as a display would speak it.
+fn example_announcement(settings: &DisplaySettings, counter: Option<&Counter>) -> String {
+    let language = AnnounceLanguage::parse(&settings.announcement_language).unwrap_or_default();
+    let counter = counter.map_or("Loket 1", |c| c.name.as_str());
+    AnnounceTemplate::parse(&settings.announcement_template)
+        .unwrap_or_default()
+        .render(language, "A-123", counter)
+        .unwrap_or_default()
 }
 
 async fn settings(
@@ -384,10 +403,13 @@ async fn settings(
     admin: SignedInAdmin,
 ) -> Result<Page<SettingsPage>, AppError> {
     let t = lang.texts();
+    let settings = state.store.display_settings().await?;
+    let counters = state.store.counters().await?;
     Ok(Page(SettingsPage {
         c: chrome(&state, lang, &admin, t.nav_settings, "settings").await?,
         t,
-        settings: state.store.display_settings().await?,
+        example: example_announcement(&settings, counters.first()),
+        settings,
         texts_json: ScriptTexts::of(lang).json(),
     }))
 }

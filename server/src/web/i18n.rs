@@ -231,6 +231,12 @@ pub struct Texts {
     pub reset_confirm: &'static str,
     pub reset_done: &'static str,
     pub confirm_revoke: &'static str,
+    pub announcement: &'static str,
+    pub announcement_hint: &'static str,
+    pub announcement_example: &'static str,
+    pub announcement_language: &'static str,
+    pub voice: &'static str,
+    pub voice_hint: &'static str,
 }
 
 pub static ID: Texts = Texts {
@@ -406,6 +412,12 @@ pub static ID: Texts = Texts {
     reset_confirm: "Yakin memulai ulang hari ini? Semua antrean terbuka akan kedaluwarsa.",
     reset_done: "Hari ini dimulai ulang. Nomor berikutnya 001.",
     confirm_revoke: "Cabut akses layar ini? Layar akan langsung terputus.",
+    announcement: "Kalimat panggilan",
+    announcement_hint: "Tulis {number} di tempat nomor antrean dan {counter} di tempat nama loket.",
+    announcement_example: "Contoh yang diucapkan layar:",
+    announcement_language: "Bahasa pengucapan nomor",
+    voice: "Suara",
+    voice_hint: "Nama suara mesin ucap di layar; \"id\" adalah suara Indonesia espeak-ng.",
 };
 
 pub static EN: Texts = Texts {
@@ -581,6 +593,12 @@ pub static EN: Texts = Texts {
     reset_confirm: "Really start today over? Every open ticket will expire.",
     reset_done: "Today started over. The next number is 001.",
     confirm_revoke: "Revoke this display? It is cut off at once.",
+    announcement: "Call announcement",
+    announcement_hint: "Write {number} where the ticket number goes and {counter} where the counter's name goes.",
+    announcement_example: "What the display says, for example:",
+    announcement_language: "Language numbers are read in",
+    voice: "Voice",
+    voice_hint: "The display's speech engine voice; \"id\" is espeak-ng's Indonesian voice.",
 };
 
 /// What the pages' scripts say, handed to them as JSON in a `data-texts` attribute.
@@ -685,13 +703,29 @@ impl ScriptTexts {
         ScriptTexts {
             lang: lang.as_str(),
             errors,
-            field_errors: vec![(
-                "password",
-                pick(
-                    "Bukan kata sandi Anda; hari ini tidak dimulai ulang.",
-                    "That is not your password; the day was not started over.",
+            field_errors: vec![
+                (
+                    "password",
+                    pick(
+                        "Bukan kata sandi Anda; hari ini tidak dimulai ulang.",
+                        "That is not your password; the day was not started over.",
+                    ),
                 ),
-            )],
+                (
+                    "announcement_template",
+                    pick(
+                        "Kalimat panggilan harus memuat {number}, boleh memuat {counter}, tanpa kurung kurawal lain, paling banyak 300 huruf.",
+                        "The announcement must contain {number}, may contain {counter}, no other braces, at most 300 characters.",
+                    ),
+                ),
+                (
+                    "voice",
+                    pick(
+                        "Nama suara hanya huruf, angka, '-', '_', '+' atau '.'.",
+                        "A voice name is letters, digits, '-', '_', '+' or '.' only.",
+                    ),
+                ),
+            ],
             network_error: pick(
                 "Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.",
                 "Cannot reach the server. Check the connection and try again.",

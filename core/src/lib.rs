@@ -15,6 +15,7 @@ pub mod ffi;
 #[cfg(feature = "store")]
 pub mod local_store;
 pub mod number;
+pub mod opening_hours;
 pub mod patient;
 pub mod status;
 pub mod view;

@@ -24,6 +24,16 @@ pub struct Service {
     pub waiting: u32,
     /// Tickets that can still be issued today; `null` when there is no quota.
     pub quota_left: Option<u32>,
+    /// When it starts taking tickets each day, `HH:MM` in the hospital's time zone; `null`
+    /// (with `closes_at`) when it takes them all day.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    /// When it stops taking new tickets; those already waiting are still called.
+    #[serde(default)]
+    pub closes_at: Option<String>,
+    /// Whether a patient can take a ticket right now: open, and within its hours.
+    #[serde(default)]
+    pub accepting: bool,
 }
 
 /// A desk or a doctor's room (loket, ruang periksa) that calls patients.
@@ -275,6 +285,12 @@ pub struct NewService {
     pub daily_quota: Option<u32>,
     #[serde(default = "default_true")]
     pub open: bool,
+    /// `HH:MM`; with `closes_at`, the daily hours tickets can be taken. Leave both out for all
+    /// day.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    #[serde(default)]
+    pub closes_at: Option<String>,
 }
 
 /// `PATCH /api/v1/admin/services/{id}`: fields left out stay as they are.
@@ -290,6 +306,11 @@ pub struct ServiceUpdate {
     pub daily_quota: Option<u32>,
     #[serde(default)]
     pub open: Option<bool>,
+    /// `HH:MM`, sent together with `closes_at`; both `""` remove the hours.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    #[serde(default)]
+    pub closes_at: Option<String>,
 }
 
 /// `POST /api/v1/admin/counters`.

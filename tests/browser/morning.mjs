@@ -28,8 +28,11 @@ try {
   await page.getByLabel('Kode').fill('E');
   await page.getByLabel('Nama', { exact: true }).last().fill('Poli Mata');
   await page.getByLabel(/^Kuota harian/).last().fill('40');
+  await page.getByLabel('Buka pukul').last().fill('07:00');
+  await page.getByLabel('Tutup pukul').last().fill('12:00');
   await page.getByRole('button', { name: 'Tambah' }).click();
   await page.getByRole('cell', { name: 'Poli Mata' }).waitFor();
+  await page.getByRole('row', { name: /Poli Mata/ }).getByText('07:00–12:00').waitFor();
   await screenshot(page, 'admin-services');
 
   // A refused change shows the API's reason next to the field and keeps what was typed.
@@ -232,7 +235,7 @@ try {
   // --- Logging out ends the session --------------------------------------------------------
   await console_.goto('/staff');
   await console_.getByRole('button', { name: /Keluar/ }).click();
-  await console_.waitForURL('**/login');
+  await console_.waitForURL(/\/login/);
   await console_.goto('/staff');
   check(console_.url().includes('/login'), 'after logout the console asks for a login again');
 } catch (error) {

@@ -2,7 +2,8 @@
 //! (`tests/browser/*.mjs` on Node.js) against the real server on each database. The scripts
 //! fail on any script error or refused resource, and leave screenshots of every page at phone
 //! and desktop width in `target/screenshots/<backend>/` for people to look at. A spreadsheet
-//! the script downloads is read back here and compared with the API's rows.
+//! the script downloads is read back here and compared with the API's rows. Every page also
+//! passes an accessibility audit (axe-core, WCAG 2.1 A and AA).
 //!
 //! `scripts/browser-tools` installs playwright-core and `scripts/test` passes its
 //! `node_modules` in `GILIRAN_NODE_MODULES`.
@@ -149,6 +150,16 @@ async fn the_downloaded_workbook_holds_the_filtered_rows(server: &TestServer, do
             "Budi Santoso".to_owned()
         )]
     );
+}
+
+/// Every page passes axe-core's WCAG 2.1 A and AA rules at phone and desktop width. One
+/// database is enough: the pages are the same on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_an_accessibility_audit() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let downloads = tempfile::tempdir().expect("a download folder");
+    run_script("accessibility.mjs", &server, downloads.path()).await;
+    server.stop().await;
 }
 
 fn text(cell: &Data) -> String {

@@ -62,6 +62,11 @@ impl Store {
         Ok(())
     }
 
+    /// The hospital's clock at `now`.
+    pub fn local_time(&self, now: DateTime<Utc>) -> chrono::NaiveTime {
+        now.with_timezone(&self.calendar.time_zone()).time()
+    }
+
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         self.calendar.day_of(now)
     }

@@ -1,8 +1,9 @@
 //! Services (layanan, poli): what patients queue for.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use giliran_core::ServiceCode;
 use giliran_core::events::Event;
+use giliran_core::opening_hours::OpeningHours;
 use giliran_core::wire::{NewService, Service, ServiceUpdate};
 use serde_json::json;
 use uuid::Uuid;
@@ -22,11 +23,16 @@ struct ServiceRow {
     daily_quota: Option<i64>,
     waiting: i64,
     issued: Option<i64>,
+    opens_at: Option<String>,
+    closes_at: Option<String>,
 }
 
-impl From<ServiceRow> for Service {
-    fn from(row: ServiceRow) -> Service {
-        let daily_quota = row.daily_quota.map(count);
+impl ServiceRow {
+    /// The service as of `local`, the hospital's clock, which decides whether it takes tickets.
+    fn into_service(self, local: NaiveTime) -> Service {
+        let daily_quota = self.daily_quota.map(count);
+        let hours = stored_hours(self.opens_at.as_deref(), self.closes_at.as_deref());
+        let row = self;
         Service {
             id: row.id,
             code: row.code,
@@ -35,19 +41,37 @@ impl From<ServiceRow> for Service {
             daily_quota,
             waiting: count(row.waiting),
             quota_left: daily_quota.map(|q| q.saturating_sub(count(row.issued.unwrap_or(0)))),
+            accepting: row.open && hours.is_none_or(|h| h.contains(local)),
+            opens_at: hours.map(|h| h.opens()),
+            closes_at: hours.map(|h| h.closes()),
         }
     }
 }
 
 macro_rules! service_select {
     () => {
-        "SELECT s.id, s.code, s.name, s.open, s.daily_quota, \
+        "SELECT s.id, s.code, s.name, s.open, s.daily_quota, s.opens_at, s.closes_at, \
            (SELECT COUNT(*) FROM tickets t \
               WHERE t.service_id = s.id AND t.business_day = $1 AND t.status = 'waiting') AS waiting, \
            (SELECT ds.last_sequence - ds.number_base FROM daily_sequences ds \
               WHERE ds.service_id = s.id AND ds.business_day = $1) AS issued \
          FROM services s "
     };
+}
+
+/// Hours as stored; the store only ever writes a valid pair, so anything else reads as none.
+pub(super) fn stored_hours(opens: Option<&str>, closes: Option<&str>) -> Option<OpeningHours> {
+    OpeningHours::parse(opens, closes).ok().flatten()
+}
+
+fn check_hours(
+    opens: Option<&str>,
+    closes: Option<&str>,
+) -> Result<Option<OpeningHours>, StoreError> {
+    OpeningHours::parse(opens, closes).map_err(|e| StoreError::Invalid {
+        field: e.field(),
+        message: e.to_string(),
+    })
 }
 
 /// Longest name, in characters.
@@ -81,7 +105,8 @@ impl Store {
                 args![self.today(now)],
             )
             .await?;
-        Ok(rows.into_iter().map(Service::from).collect())
+        let local = self.local_time(now);
+        Ok(rows.into_iter().map(|r| r.into_service(local)).collect())
     }
 
     pub async fn service(&self, id: Uuid, now: DateTime<Utc>) -> Result<Service, StoreError> {
@@ -103,7 +128,7 @@ impl Store {
                 args![self.today(now), id],
             )
             .await?;
-        row.map(Service::from)
+        row.map(|r| r.into_service(self.local_time(now)))
             .ok_or(StoreError::NotFound(Entity::Service))
     }
 
@@ -144,11 +169,22 @@ impl Store {
         })?;
         let name = check_name(&new.name)?;
         let quota = check_quota(new.daily_quota.unwrap_or(0))?;
+        let hours = check_hours(new.opens_at.as_deref(), new.closes_at.as_deref())?;
         let id = Uuid::new_v4();
         let mut tx = self.db.begin().await?;
         tx.execute(
-            "INSERT INTO services (id, code, name, daily_quota, open, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            args![id, code.as_str(), name, quota, new.open, now],
+            "INSERT INTO services (id, code, name, daily_quota, open, opens_at, closes_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            args![
+                id,
+                code.as_str(),
+                name,
+                quota,
+                new.open,
+                hours.map(|h| h.opens()),
+                hours.map(|h| h.closes()),
+                now
+            ],
         )
         .await
         .map_err(|e| StoreError::unique_as(e, "a service with this code"))?;
@@ -188,6 +224,25 @@ impl Store {
             tx.execute(
                 "UPDATE services SET open = $1 WHERE id = $2",
                 args![open, id],
+            )
+            .await?;
+        }
+        if update.opens_at.is_some() || update.closes_at.is_some() {
+            // One end may change alone; the pair it makes with the stored other end must hold.
+            let (opens, closes): (Option<String>, Option<String>) = tx
+                .fetch_optional(
+                    "SELECT opens_at, closes_at FROM services WHERE id = $1",
+                    args![id],
+                )
+                .await?
+                .unwrap_or_default();
+            let hours = check_hours(
+                update.opens_at.as_deref().or(opens.as_deref()),
+                update.closes_at.as_deref().or(closes.as_deref()),
+            )?;
+            tx.execute(
+                "UPDATE services SET opens_at = $1, closes_at = $2 WHERE id = $3",
+                args![hours.map(|h| h.opens()), hours.map(|h| h.closes()), id],
             )
             .await?;
         }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::audit::{Actor, Audit};
 use super::events::emit;
+use super::services::stored_hours;
 use super::{Standing, Store, TicketRow, count, ticket_select};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
@@ -68,6 +69,8 @@ struct ServiceGate {
     code: String,
     open: bool,
     daily_quota: Option<i64>,
+    opens_at: Option<String>,
+    closes_at: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -163,7 +166,8 @@ impl Store {
         let day = self.today(now);
         let mut tx = self.db.begin().await?;
         let service = service_gate(&mut tx, req.service_id).await?;
-        if !service.open {
+        let hours = stored_hours(service.opens_at.as_deref(), service.closes_at.as_deref());
+        if !service.open || hours.is_some_and(|h| !h.contains(self.local_time(now))) {
             return Err(StoreError::ServiceClosed);
         }
         let row = NewRow {
@@ -852,7 +856,7 @@ async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError>
 /// What issuing into a service needs to know of it.
 async fn service_gate(tx: &mut Tx, service_id: Uuid) -> Result<ServiceGate, StoreError> {
     tx.fetch_optional(
-        "SELECT code, open, daily_quota FROM services WHERE id = $1",
+        "SELECT code, open, daily_quota, opens_at, closes_at FROM services WHERE id = $1",
         args![service_id],
     )
     .await?

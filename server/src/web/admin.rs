@@ -219,6 +219,16 @@ struct ServicesPage {
     texts_json: String,
 }
 
+impl ServicesPage {
+    /// "07:00–14:00", or "all day" for a service without hours.
+    fn hours(&self, service: &Service) -> String {
+        match (&service.opens_at, &service.closes_at) {
+            (Some(opens), Some(closes)) => format!("{opens}–{closes}"),
+            _ => self.t.all_day.to_owned(),
+        }
+    }
+}
+
 async fn services(
     State(state): State<AppState>,
     lang: Language,

@@ -237,6 +237,12 @@ pub struct Texts {
     pub announcement_language: &'static str,
     pub voice: &'static str,
     pub voice_hint: &'static str,
+    pub hours: &'static str,
+    pub opens_at: &'static str,
+    pub closes_at: &'static str,
+    pub all_day: &'static str,
+    pub hours_hint: &'static str,
+    pub closed_now_opens: &'static str,
 }
 
 pub static ID: Texts = Texts {
@@ -418,6 +424,12 @@ pub static ID: Texts = Texts {
     announcement_language: "Bahasa pengucapan nomor",
     voice: "Suara",
     voice_hint: "Nama suara mesin ucap di layar; \"id\" adalah suara Indonesia espeak-ng.",
+    hours: "Jam layanan",
+    opens_at: "Buka pukul",
+    closes_at: "Tutup pukul",
+    all_day: "sepanjang hari",
+    hours_hint: "Pasien dapat mengambil nomor di antara jam ini. Kosongkan keduanya untuk sepanjang hari.",
+    closed_now_opens: "Di luar jam layanan ·",
 };
 
 pub static EN: Texts = Texts {
@@ -599,6 +611,12 @@ pub static EN: Texts = Texts {
     announcement_language: "Language numbers are read in",
     voice: "Voice",
     voice_hint: "The display's speech engine voice; \"id\" is espeak-ng's Indonesian voice.",
+    hours: "Hours",
+    opens_at: "Opens at",
+    closes_at: "Closes at",
+    all_day: "all day",
+    hours_hint: "Patients can take a number between these times. Leave both empty for all day.",
+    closed_now_opens: "Outside its hours ·",
 };
 
 /// What the pages' scripts say, handed to them as JSON in a `data-texts` attribute.

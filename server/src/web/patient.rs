@@ -28,7 +28,7 @@ struct PatientPage {
 
 impl PatientPage {
     fn any_open(&self) -> bool {
-        self.services.iter().any(|s| s.open)
+        self.services.iter().any(|s| s.accepting)
     }
 }
 

@@ -113,6 +113,19 @@ try {
   // --- A patient takes a ticket on a phone ------------------------------------------------
   const patient = await person(browser, 'patient', PHONE);
   const phone = patient.page;
+  // Headless Chromium has no vibration motor or speaker: record what the page asks of them.
+  await patient.context.addInitScript(() => {
+    window.__alerts = { vibrations: 0, tones: 0 };
+    navigator.vibrate = () => {
+      window.__alerts.vibrations += 1;
+      return true;
+    };
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (...args) {
+      window.__alerts.tones += 1;
+      return start.apply(this, args);
+    };
+  });
   await phone.goto('/');
   await phone.getByRole('heading', { name: 'Ambil nomor antrean' }).waitFor();
   check((await phone.title()).includes('Klinik Sehat Sentosa'), 'the page carries the clinic name');
@@ -139,12 +152,14 @@ try {
   // --- The nurse calls it ---------------------------------------------------------------
   const calledAt = Date.now();
   await console_.getByRole('button', { name: 'Panggil berikutnya' }).click();
+  await phone.locator('#t-counter').filter({ hasText: 'Silakan menuju Ruang Mata' }).waitFor();
+  console.log(`patient page showed the call ${Date.now() - calledAt} ms after the click`);
+  await phone.getByText('Giliran Anda! Nomor Anda dipanggil.').waitFor();
   await console_.locator('#current-number').filter({ hasText: 'E-001' }).waitFor();
   await screenshot(console_, 'staff-console');
-
-  await phone.locator('#t-counter').filter({ hasText: 'Silakan menuju Ruang Mata' }).waitFor();
-  await phone.getByText('Giliran Anda! Nomor Anda dipanggil.').waitFor();
-  console.log(`patient page showed the call ${Date.now() - calledAt} ms after the click`);
+  const alerts = await phone.evaluate(() => window.__alerts);
+  check(alerts.vibrations === 1, `the phone vibrated once for the call, not ${alerts.vibrations} times`);
+  check(alerts.tones === 3, `the page played the three-tone chime once, not ${alerts.tones} tones`);
   await screenshot(phone, 'patient-called');
 
   await eventually('the dashboard showing the call', async () => {

@@ -13,8 +13,9 @@ use uuid::Uuid;
 use super::error::{ClientError, snippet};
 use super::stream::{StreamOptions, Subscription, Target};
 use crate::wire::{
-    CancelRequest, Counter, CounterQueue, ErrorCode, IssuedTicket, LoginRequest, LoginResponse,
-    NewTicket, RequeueRequest, Service, Ticket, TicketResult, TicketView, TransferRequest, User,
+    CancelRequest, Counter, CounterQueue, DisplaySettings, ErrorCode, IssuedTicket, LoginRequest,
+    LoginResponse, NewTicket, RequeueRequest, Service, Ticket, TicketResult, TicketView,
+    TransferRequest, User,
 };
 
 /// A phone on hospital Wi-Fi may take a while to find the server, but not forever.
@@ -95,6 +96,21 @@ impl ApiClient {
     /// The server's address as given, with a trailing `/`.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    // Displays.
+
+    /// `GET /api/v1/display/settings`: the hospital's name, the running text, the time zone
+    /// and how calls are announced; with a display device's token.
+    pub async fn display_settings(&self) -> Result<DisplaySettings, ClientError> {
+        let token = self.token();
+        self.call(
+            Method::GET,
+            "api/v1/display/settings",
+            token.as_deref(),
+            NO_BODY,
+        )
+        .await
     }
 
     // Patients.

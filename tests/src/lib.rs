@@ -4,6 +4,7 @@
 
 pub mod pg;
 mod relay;
+pub mod spreadsheet;
 
 pub use relay::Relay;
 

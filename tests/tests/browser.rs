@@ -12,11 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 use giliran_core::wire::HistoryPage;
 use giliran_server::words::Language;
+use giliran_tests::spreadsheet::{sheet, text};
 use giliran_tests::{ADMIN_PASSWORD, Backend, TestServer, installed_tool, on_both_backends};
 
 /// Longest a script may run: it drives a dozen pages and waits at most seconds for each step.
@@ -120,10 +118,8 @@ async fn the_downloaded_workbook_holds_the_filtered_rows(server: &TestServer, do
         "the export carries the page's filter: {filter}"
     );
     let bytes = std::fs::read(downloads.join("history.xlsx")).expect("the downloaded file");
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a valid xlsx file");
-    let sheet = workbook.sheet_names().first().cloned().expect("a sheet");
-    let range = workbook.worksheet_range(&sheet).expect("the sheet reads");
-    let mut rows = range.rows();
+    let sheet = sheet(bytes, "Riwayat");
+    let mut rows = sheet.iter();
     let heading: Vec<String> = rows
         .next()
         .expect("a heading row")
@@ -164,14 +160,6 @@ async fn every_page_passes_an_accessibility_audit() {
     let downloads = tempfile::tempdir().expect("a download folder");
     run_script("accessibility.mjs", &server, downloads.path()).await;
     server.stop().await;
-}
-
-fn text(cell: &Data) -> String {
-    match cell {
-        Data::String(s) => s.clone(),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
 }
 
 on_both_backends!(a_morning_at_the_clinic_from_the_browser);

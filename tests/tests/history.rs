@@ -3,14 +3,13 @@
 //! number, paged, and downloaded as Excel and CSV files whose rows are the listing's rows.
 //! Runs on SQLite and PostgreSQL.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use giliran_core::status::TicketStatus;
 use giliran_core::wire::{AuditPage, ErrorCode, HistoryEntry, HistoryPage};
 use giliran_server::clock::Clock;
 use giliran_server::store::HistoryFilter;
+use giliran_tests::spreadsheet::{sheet, text};
 use giliran_tests::{Backend, Reply, TestServer, on_both_backends};
 use serde_json::json;
 use uuid::Uuid;
@@ -387,22 +386,6 @@ async fn pages_split_the_history_and_the_total_counts_every_page(backend: Backen
         "the pages together are the whole history, in order"
     );
     clinic.server.stop().await;
-}
-
-/// The rows of the workbook's only sheet, after checking its name.
-fn sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<Data>> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a valid xlsx file");
-    assert_eq!(workbook.sheet_names(), [name]);
-    let range = workbook.worksheet_range(name).expect("the sheet reads");
-    range.rows().map(<[Data]>::to_vec).collect()
-}
-
-fn text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        other => panic!("expected text, got {other:?}"),
-    }
 }
 
 fn datetime(cell: &Data) -> NaiveDateTime {

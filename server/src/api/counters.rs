@@ -17,6 +17,7 @@ use super::AppState;
 use super::docs::CounterRefusals;
 use super::extract::{ApiJson, ApiPath, Staff};
 use crate::error::{AppError, AppResult};
+use crate::store::Principal;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -34,8 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Staff work only at their own counters; admins everywhere.
-fn ensure_assigned(staff: &Staff, counter_id: Uuid) -> AppResult<()> {
-    if staff.0.may_work_at(counter_id) {
+/// Refuses a counter the account does not work at; the API and the web console both ask.
+pub(crate) fn ensure_assigned(principal: &Principal, counter_id: Uuid) -> AppResult<()> {
+    if principal.may_work_at(counter_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden("this counter is not assigned to you"))
@@ -75,7 +77,7 @@ async fn call_next(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<TicketResult>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     let ticket = state.store.call_next(id, &staff.1, state.now()).await?;
     Ok(Json(TicketResult { ticket }))
 }
@@ -86,7 +88,7 @@ async fn act(
     id: Uuid,
     action: Action,
 ) -> AppResult<Json<TicketView>> {
-    ensure_assigned(staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     let ticket = state
         .store
         .act_on_current(id, action, &staff.1, state.now())
@@ -171,7 +173,7 @@ async fn requeue(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<RequeueRequest>,
 ) -> AppResult<Json<TicketView>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     let ticket = state
         .store
         .requeue(id, req.ticket_id, req.position, &staff.1, state.now())
@@ -199,7 +201,7 @@ async fn cancel(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<CancelRequest>,
 ) -> AppResult<Json<TicketView>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     let ticket = state
         .store
         .cancel_by_staff(id, req.ticket_id, &staff.1, state.now())
@@ -228,7 +230,7 @@ async fn transfer(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> AppResult<Json<TicketView>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     let ticket = state
         .store
         .transfer(id, req.ticket_id, req.service_id, &staff.1, state.now())
@@ -251,7 +253,7 @@ async fn pause(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     Ok(Json(
         state
             .store
@@ -275,7 +277,7 @@ async fn resume(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<Counter>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     Ok(Json(
         state
             .store
@@ -299,6 +301,6 @@ async fn queue(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<CounterQueue>> {
-    ensure_assigned(&staff, id)?;
+    ensure_assigned(&staff.0, id)?;
     Ok(Json(state.store.counter_queue(id, state.now()).await?))
 }

@@ -4,7 +4,7 @@
 pub(crate) mod accounts;
 mod admin;
 mod audit;
-mod counters;
+pub(crate) mod counters;
 mod day;
 mod displays;
 mod docs;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::i18n::{Language, ScriptTexts, Texts};
 use super::{Chrome, Page, SignedIn};
 use crate::api::AppState;
+use crate::api::counters::ensure_assigned;
 use crate::api::extract::ApiPath;
 use crate::error::AppError;
 use crate::store::Store;
@@ -166,21 +167,13 @@ struct ConsolePage {
     texts_json: String,
 }
 
-fn ensure_assigned(signed: &SignedIn, counter_id: Uuid) -> Result<(), AppError> {
-    if signed.principal.may_work_at(counter_id) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("you are not assigned to this counter"))
-    }
-}
-
 async fn console(
     State(state): State<AppState>,
     lang: Language,
     signed: SignedIn,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Page<ConsolePage>, AppError> {
-    ensure_assigned(&signed, id)?;
+    ensure_assigned(&signed.principal, id)?;
     let t = lang.texts();
     let panel = Panel::load(&state, lang, id).await?;
     let title = format!("{} — {}", panel.counter.name, t.console_title);
@@ -200,6 +193,6 @@ async fn panel(
     signed: SignedIn,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Page<Panel>, AppError> {
-    ensure_assigned(&signed, id)?;
+    ensure_assigned(&signed.principal, id)?;
     Ok(Page(Panel::load(&state, lang, id).await?))
 }

@@ -202,25 +202,27 @@ impl Store {
         Ok(live.is_some())
     }
 
+    /// Every page and every display connection reads these: one query, not one per key.
     pub async fn display_settings(&self) -> Result<DisplaySettings, StoreError> {
-        let setting = |key: &'static str| async move {
-            self.db
-                .scalar_optional::<String>("SELECT value FROM settings WHERE key = $1", args![key])
-                .await
-        };
+        let rows: Vec<(String, String)> = self
+            .db
+            .fetch_all(
+                "SELECT key, value FROM settings WHERE key IN \
+                 ('hospital_name', 'marquee', 'announcement_template', 'announcement_language', 'voice')",
+                args![],
+            )
+            .await?;
+        let mut stored: std::collections::HashMap<String, String> = rows.into_iter().collect();
+        let mut setting = |key: &str| stored.remove(key);
         Ok(DisplaySettings {
-            hospital_name: setting("hospital_name").await?.unwrap_or_default(),
-            marquee: setting("marquee").await?.unwrap_or_default(),
+            hospital_name: setting("hospital_name").unwrap_or_default(),
+            marquee: setting("marquee").unwrap_or_default(),
             time_zone: self.calendar.time_zone().name().to_owned(),
             announcement_template: setting("announcement_template")
-                .await?
                 .unwrap_or_else(|| Template::default().as_str().to_owned()),
             announcement_language: setting("announcement_language")
-                .await?
                 .unwrap_or_else(|| AnnounceLanguage::default().as_str().to_owned()),
-            voice: setting("voice")
-                .await?
-                .unwrap_or_else(|| DEFAULT_VOICE.to_owned()),
+            voice: setting("voice").unwrap_or_else(|| DEFAULT_VOICE.to_owned()),
         })
     }
 

@@ -1,7 +1,7 @@
 //! The end of a business day: open tickets of earlier days expire, and boards start the new day
 //! empty; or an admin ends today early and starts it over. Nothing is deleted.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::events::Event;
 use giliran_core::status::{Action, TicketStatus};
 
@@ -10,7 +10,7 @@ use serde_json::json;
 use super::Store;
 use super::audit::{Actor, Audit};
 use super::events::emit;
-use crate::db::args;
+use crate::db::{Tx, args};
 use crate::error::StoreError;
 
 impl Store {
@@ -18,15 +18,8 @@ impl Store {
     /// new business day also announces it on the event stream.
     pub async fn expire_past_days(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let today = self.today(now);
-        let expired = TicketStatus::Waiting.apply(Action::Expire)?;
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE tickets SET status = $1, finished_at = $2 \
-                 WHERE status IN ('waiting', 'called', 'skipped') AND business_day < $3",
-                args![expired.as_str(), now, today],
-            )
-            .await?;
+        let n = expire_open_tickets(&mut tx, today, now).await?;
         let known: Option<String> = tx
             .scalar_optional(
                 "SELECT value FROM settings WHERE key = 'business_day'",
@@ -59,15 +52,9 @@ impl Store {
     /// issued before the reset stay unique by their sequence. Returns how many tickets expired.
     pub async fn reset_day(&self, actor: &Actor, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let today = self.today(now);
-        let expired = TicketStatus::Waiting.apply(Action::Expire)?;
+        let tomorrow = today.succ_opt().unwrap_or(NaiveDate::MAX);
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE tickets SET status = $1, finished_at = $2 \
-                 WHERE status IN ('waiting', 'called', 'skipped') AND business_day <= $3",
-                args![expired.as_str(), now, today],
-            )
-            .await?;
+        let n = expire_open_tickets(&mut tx, tomorrow, now).await?;
         tx.execute(
             "UPDATE daily_sequences SET number_base = last_sequence WHERE business_day = $1",
             args![today],
@@ -89,4 +76,20 @@ impl Store {
         self.commit(tx).await?;
         Ok(n)
     }
+}
+
+/// Expires the open tickets (waiting, called, skipped) of every business day before `before`.
+async fn expire_open_tickets(
+    tx: &mut Tx,
+    before: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let expired = TicketStatus::Waiting.apply(Action::Expire)?;
+    Ok(tx
+        .execute(
+            "UPDATE tickets SET status = $1, finished_at = $2 \
+             WHERE status IN ('waiting', 'called', 'skipped') AND business_day < $3",
+            args![expired.as_str(), now, before],
+        )
+        .await?)
 }

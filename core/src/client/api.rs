@@ -103,14 +103,8 @@ impl ApiClient {
     /// `GET /api/v1/display/settings`: the hospital's name, the running text, the time zone
     /// and how calls are announced; with a display device's token.
     pub async fn display_settings(&self) -> Result<DisplaySettings, ClientError> {
-        let token = self.token();
-        self.call(
-            Method::GET,
-            "api/v1/display/settings",
-            token.as_deref(),
-            NO_BODY,
-        )
-        .await
+        self.call_with_token(Method::GET, "api/v1/display/settings", NO_BODY)
+            .await
     }
 
     // Patients.
@@ -201,13 +195,13 @@ impl ApiClient {
 
     /// `GET /api/v1/auth/me`: who the session belongs to, to check a token kept from before.
     pub async fn me(&self) -> Result<User, ClientError> {
-        self.staff_call(Method::GET, "api/v1/auth/me", NO_BODY)
+        self.call_with_token(Method::GET, "api/v1/auth/me", NO_BODY)
             .await
     }
 
     /// `GET /api/v1/counters`: the counters this user may work at.
     pub async fn counters(&self) -> Result<Vec<Counter>, ClientError> {
-        self.staff_call(Method::GET, "api/v1/counters", NO_BODY)
+        self.call_with_token(Method::GET, "api/v1/counters", NO_BODY)
             .await
     }
 
@@ -279,7 +273,7 @@ impl ApiClient {
 
     /// The counter's current ticket, waiting list in call order, skipped tickets, today's counts.
     pub async fn counter_queue(&self, counter: Uuid) -> Result<CounterQueue, ClientError> {
-        self.staff_call(
+        self.call_with_token(
             Method::GET,
             &format!("api/v1/counters/{counter}/queue"),
             NO_BODY,
@@ -333,7 +327,7 @@ impl ApiClient {
         action: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, ClientError> {
-        self.staff_call(
+        self.call_with_token(
             Method::POST,
             &format!("api/v1/counters/{counter}/{action}"),
             body,
@@ -351,13 +345,14 @@ impl ApiClient {
         Ok(view.ticket)
     }
 
-    async fn staff_call<T: DeserializeOwned>(
+    async fn call_with_token<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, ClientError> {
-        // Without a session the server answers `unauthorized`, which is the error to show.
+        // The client's token (a staff session or a display's); without one the server answers
+        // `unauthorized`, which is the error to show.
         let token = self.token();
         self.call(method, path, token.as_deref(), body).await
     }

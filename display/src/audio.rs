@@ -1,5 +1,5 @@
-//! Sound as the display handles it: mono 16-bit clips at one sample rate, joined, made louder
-//! or softer, and written as WAV (the `--audio-out` file, and what tests listen to).
+//! Sound as the display handles it: mono 16-bit clips at one sample rate, made louder or
+//! softer, measured, and written as WAV (the `--audio-out` file, and what tests listen to).
 
 use std::io::{Read, Seek, Write};
 use std::time::Duration;
@@ -35,15 +35,6 @@ impl Clip {
             return Duration::ZERO;
         }
         Duration::from_secs_f64(self.samples.len() as f64 / f64::from(self.rate))
-    }
-
-    /// This clip followed by `next`, which must have the same rate.
-    pub fn then(mut self, next: &Clip) -> Result<Clip, AudioError> {
-        if next.rate != self.rate {
-            return Err(AudioError::Rates(self.rate, next.rate));
-        }
-        self.samples.extend_from_slice(&next.samples);
-        Ok(self)
     }
 
     /// Louder or softer: `volume` from 0.0 (silent) to 1.0 (as it is); clipped, never wrapped.
@@ -119,17 +110,16 @@ mod tests {
     }
 
     #[test]
-    fn clips_join_at_one_rate_only() {
-        let joined = tone(8000, 8000)
-            .then(&Clip::silence(8000, Duration::from_millis(500)))
-            .unwrap();
-        assert_eq!(joined.duration(), Duration::from_millis(1500));
-        assert!(joined.level(Duration::ZERO, Duration::from_secs(1)) > 0.4);
+    fn silence_lasts_as_asked_and_levels_tell_sound_from_silence() {
+        let mut clip = tone(8000, 8000);
+        clip.samples
+            .extend(Clip::silence(8000, Duration::from_millis(500)).samples);
+        assert_eq!(clip.duration(), Duration::from_millis(1500));
+        assert!(clip.level(Duration::ZERO, Duration::from_secs(1)) > 0.4);
         assert_eq!(
-            joined.level(Duration::from_secs(1), Duration::from_secs(2)),
+            clip.level(Duration::from_secs(1), Duration::from_secs(2)),
             0.0
         );
-        assert!(tone(8000, 1).then(&tone(16000, 1)).is_err());
     }
 
     #[test]

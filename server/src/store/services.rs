@@ -32,16 +32,15 @@ impl ServiceRow {
     fn into_service(self, local: NaiveTime) -> Service {
         let daily_quota = self.daily_quota.map(count);
         let hours = stored_hours(self.opens_at.as_deref(), self.closes_at.as_deref());
-        let row = self;
         Service {
-            id: row.id,
-            code: row.code,
-            name: row.name,
-            open: row.open,
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            open: self.open,
             daily_quota,
-            waiting: count(row.waiting),
-            quota_left: daily_quota.map(|q| q.saturating_sub(count(row.issued.unwrap_or(0)))),
-            accepting: row.open && hours.is_none_or(|h| h.contains(local)),
+            waiting: count(self.waiting),
+            quota_left: daily_quota.map(|q| q.saturating_sub(count(self.issued.unwrap_or(0)))),
+            accepting: self.open && hours.is_none_or(|h| h.contains(local)),
             opens_at: hours.map(|h| h.opens()),
             closes_at: hours.map(|h| h.closes()),
         }

@@ -70,14 +70,6 @@ struct DashboardPanel {
     chart: HourChart,
 }
 
-/// Seconds as whole minutes for people ("12 mnt"), or a dash when there is nothing to average.
-fn minutes(t: &Texts, seconds: &Option<u32>) -> String {
-    match seconds {
-        Some(s) => format!("{} {}", s.div_ceil(60), t.minutes_short),
-        None => "—".into(),
-    }
-}
-
 /// The per-hour chart as bar geometry, so the template draws plain SVG (no inline styles,
 /// which the pages' CSP forbids).
 struct HourChart {
@@ -165,8 +157,13 @@ impl DashboardPanel {
         })
     }
 
+    /// Seconds as whole minutes for people ("12 mnt"), or a dash when there is nothing to
+    /// average.
     fn minutes(&self, seconds: &Option<u32>) -> String {
-        minutes(self.t, seconds)
+        match seconds {
+            Some(s) => format!("{} {}", s.div_ceil(60), self.t.minutes_short),
+            None => "—".into(),
+        }
     }
 
     fn no_show(&self) -> String {

@@ -60,10 +60,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
 #[derive(Debug)]
 pub struct Texts {
     pub lang: Language,
-    pub lang_name: &'static str,
     pub switch_to: &'static str,
     pub skip_to_content: &'static str,
-    pub product_tagline: &'static str,
     pub footer: &'static str,
 
     // Login
@@ -72,7 +70,6 @@ pub struct Texts {
     pub password: &'static str,
     pub log_in: &'static str,
     pub log_out: &'static str,
-    pub logged_in_as: &'static str,
     pub wrong_credentials: &'static str,
     pub account_disabled: &'static str,
     pub too_many_attempts: &'static str,
@@ -132,12 +129,9 @@ pub struct Texts {
     pub nav_displays: &'static str,
     pub nav_settings: &'static str,
     pub nav_console: &'static str,
-    pub nav_patient_page: &'static str,
     pub save: &'static str,
     pub create: &'static str,
     pub edit: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
     pub code: &'static str,
     pub daily_quota: &'static str,
     pub no_quota: &'static str,
@@ -160,7 +154,6 @@ pub struct Texts {
     pub new_password: &'static str,
     pub new_password_hint: &'static str,
     pub disabled: &'static str,
-    pub account_enabled: &'static str,
     pub new_display: &'static str,
     pub display_name_hint: &'static str,
     pub token_once: &'static str,
@@ -195,7 +188,6 @@ pub struct Texts {
     pub poster_steps: [&'static str; 3],
     pub poster_url: &'static str,
     pub poster_url_hint: &'static str,
-    pub poster_print: &'static str,
     pub recent_calls: &'static str,
     pub nav_history: &'static str,
     pub from_day: &'static str,
@@ -247,10 +239,8 @@ pub struct Texts {
 
 pub static ID: Texts = Texts {
     lang: Language::Id,
-    lang_name: "Bahasa Indonesia",
     switch_to: "English",
     skip_to_content: "Langsung ke isi",
-    product_tagline: "Antrean rumah sakit dan klinik",
     footer: "Giliran — antrean tanpa berdesakan",
 
     login_title: "Masuk petugas",
@@ -258,7 +248,6 @@ pub static ID: Texts = Texts {
     password: "Kata sandi",
     log_in: "Masuk",
     log_out: "Keluar",
-    logged_in_as: "Masuk sebagai",
     wrong_credentials: "Nama pengguna atau kata sandi salah.",
     account_disabled: "Akun ini dinonaktifkan. Hubungi admin.",
     too_many_attempts: "Terlalu banyak percobaan. Coba lagi sebentar lagi.",
@@ -315,12 +304,9 @@ pub static ID: Texts = Texts {
     nav_displays: "Layar",
     nav_settings: "Pengaturan",
     nav_console: "Konsol petugas",
-    nav_patient_page: "Halaman pasien",
     save: "Simpan",
     create: "Tambah",
     edit: "Ubah",
-    yes: "Ya",
-    no: "Tidak",
     code: "Kode",
     daily_quota: "Kuota harian",
     no_quota: "tanpa batas",
@@ -343,7 +329,6 @@ pub static ID: Texts = Texts {
     new_password: "Kata sandi baru",
     new_password_hint: "Minimal 10 karakter. Kosongkan bila tidak diganti.",
     disabled: "Nonaktif",
-    account_enabled: "Akun aktif",
     new_display: "Layar baru",
     display_name_hint: "Tempatnya, misalnya \"Ruang tunggu lantai 1\".",
     token_once: "Token layar ini hanya ditampilkan sekali. Masukkan ke layar sekarang:",
@@ -382,7 +367,6 @@ pub static ID: Texts = Texts {
     ],
     poster_url: "Alamat halaman pasien",
     poster_url_hint: "Alamat yang dibuka kode QR; ubah bila pasien membukanya lewat alamat lain.",
-    poster_print: "Cetak",
     recent_calls: "Panggilan terakhir",
     nav_history: "Riwayat",
     from_day: "Dari tanggal",
@@ -434,10 +418,8 @@ pub static ID: Texts = Texts {
 
 pub static EN: Texts = Texts {
     lang: Language::En,
-    lang_name: "English",
     switch_to: "Bahasa Indonesia",
     skip_to_content: "Skip to content",
-    product_tagline: "Hospital and clinic queues",
     footer: "Giliran — queues without the crowd",
 
     login_title: "Staff login",
@@ -445,7 +427,6 @@ pub static EN: Texts = Texts {
     password: "Password",
     log_in: "Log in",
     log_out: "Log out",
-    logged_in_as: "Logged in as",
     wrong_credentials: "Wrong username or password.",
     account_disabled: "This account is disabled. Ask an admin.",
     too_many_attempts: "Too many attempts. Try again in a moment.",
@@ -502,12 +483,9 @@ pub static EN: Texts = Texts {
     nav_displays: "Displays",
     nav_settings: "Settings",
     nav_console: "Staff console",
-    nav_patient_page: "Patient page",
     save: "Save",
     create: "Add",
     edit: "Edit",
-    yes: "Yes",
-    no: "No",
     code: "Code",
     daily_quota: "Daily quota",
     no_quota: "no limit",
@@ -530,7 +508,6 @@ pub static EN: Texts = Texts {
     new_password: "New password",
     new_password_hint: "At least 10 characters. Leave empty to keep it.",
     disabled: "Disabled",
-    account_enabled: "Account enabled",
     new_display: "New display",
     display_name_hint: "Where it hangs, such as \"Waiting room, 1st floor\".",
     token_once: "This display's token is shown only once. Enter it on the display now:",
@@ -569,7 +546,6 @@ pub static EN: Texts = Texts {
     ],
     poster_url: "Patient page address",
     poster_url_hint: "The address the QR code opens; change it if patients reach the server by another address.",
-    poster_print: "Print",
     recent_calls: "Recent calls",
     nav_history: "History",
     from_day: "From",
@@ -622,7 +598,6 @@ pub static EN: Texts = Texts {
 /// What the pages' scripts say, handed to them as JSON in a `data-texts` attribute.
 #[derive(Debug, Serialize)]
 pub struct ScriptTexts {
-    pub lang: &'static str,
     /// Messages for the API's error codes a user can meet; others show the API's own message.
     pub errors: Vec<(ErrorCode, &'static str)>,
     /// Messages for `invalid_field` by field, where the API's own would not do.
@@ -719,7 +694,6 @@ impl ScriptTexts {
             ),
         ];
         ScriptTexts {
-            lang: lang.as_str(),
             errors,
             field_errors: vec![
                 (

@@ -13,7 +13,7 @@ use giliran_core::wire::{LoginRequest, Role};
 use serde::Deserialize;
 
 use super::i18n::{Language, Texts};
-use super::{Chrome, Page, local_path, page_with_status, session};
+use super::{Chrome, Page, local_path, login_href, page_with_status, session};
 use crate::api::AppState;
 use crate::api::accounts::sign_in;
 use crate::api::extract::Peer;
@@ -52,8 +52,7 @@ async fn page(
     let path = if next.is_empty() {
         "/login".to_owned()
     } else {
-        let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-        format!("/login?next={encoded}")
+        login_href(&next)
     };
     Ok(LoginPage {
         c: Chrome::new(state, lang, t.login_title, "login", path, None).await?,

@@ -138,8 +138,13 @@ fn to_login(parts: &Parts) -> Response {
         .get::<OriginalUri>()
         .map(|u| u.0.path().to_owned())
         .unwrap_or_else(|| parts.uri.path().to_owned());
-    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    Redirect::to(&format!("/login?next={next}")).into_response()
+    Redirect::to(&login_href(&path)).into_response()
+}
+
+/// The login page that returns to `next` afterwards.
+pub fn login_href(next: &str) -> String {
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/login?next={next}")
 }
 
 impl FromRequestParts<AppState> for SignedIn {

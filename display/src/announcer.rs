@@ -88,12 +88,20 @@ impl Announcer {
     }
 
     /// Starts the announcer's thread; it plays each queued text on `speaker`, in order.
-    pub fn start(self, mut speaker: Box<dyn Speaker>) -> Announcements {
-        let (queue, texts) = mpsc::channel::<Queued>();
+    pub fn start(mut self, mut speaker: Box<dyn Speaker>) -> Announcements {
+        let (queue, jobs) = mpsc::channel::<Job>();
         let worker = std::thread::Builder::new()
             .name("announcer".into())
             .spawn(move || {
-                for queued in texts {
+                for job in jobs {
+                    let queued = match job {
+                        Job::Say(queued) => queued,
+                        Job::Voice(voice) => {
+                            tracing::info!(voice = %voice.describe(), "voice changed");
+                            self.voice = voice;
+                            continue;
+                        }
+                    };
                     let (sound, error) = self.sound_of(&queued.text);
                     if let Some(error) = error {
                         tracing::warn!(%error, voice = %self.voice.describe(), "speech failed; chime only");
@@ -114,6 +122,13 @@ impl Announcer {
     }
 }
 
+/// What the announcer's thread is asked to do, in order.
+enum Job {
+    Say(Queued),
+    /// Speak what follows with another voice (the admin changed it in the panel).
+    Voice(Box<dyn Voice>),
+}
+
 struct Queued {
     text: String,
     at: Instant,
@@ -121,7 +136,7 @@ struct Queued {
 
 /// The queue of texts to speak.
 pub struct Announcements {
-    queue: mpsc::Sender<Queued>,
+    queue: mpsc::Sender<Job>,
     worker: Option<JoinHandle<()>>,
 }
 
@@ -132,9 +147,14 @@ impl Announcements {
             text: text.into(),
             at: Instant::now(),
         };
-        if self.queue.send(queued).is_err() {
+        if self.queue.send(Job::Say(queued)).is_err() {
             tracing::error!("the announcer has stopped; a call was not spoken");
         }
+    }
+
+    /// Calls queued from now on are spoken with `voice`; those already queued are not.
+    pub fn use_voice(&self, voice: Box<dyn Voice>) {
+        let _ = self.queue.send(Job::Voice(voice));
     }
 
     /// Speaks what is queued, then stops.

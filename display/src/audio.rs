@@ -19,6 +19,8 @@ pub enum AudioError {
     Format { channels: u16, bits: u16 },
     #[error("cannot join sound at {0} Hz to sound at {1} Hz")]
     Rates(u32, u32),
+    #[error("cannot play on the sound card {device}: {reason}")]
+    Device { device: String, reason: String },
 }
 
 impl Clip {

@@ -2,6 +2,8 @@
 //! local port over a fresh SQLite file or PostgreSQL database, a clock the test moves, and an
 //! HTTP client speaking the core's wire types.
 
+pub mod display_process;
+pub mod ocr;
 pub mod pg;
 mod relay;
 pub mod spreadsheet;

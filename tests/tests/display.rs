@@ -95,7 +95,7 @@ async fn the_display_announces_each_call_once_across_a_server_restart(backend: B
         .expect("the relay's address")
         .with_token(display.token.clone());
     let (screen_tx, mut screen) = watch::channel(Screen::default());
-    let running = tokio::spawn(live::run(client, announcements, screen_tx));
+    let running = tokio::spawn(live::run(client, announcements, screen_tx, false));
     until_screen(&mut screen, "the board online", |s| {
         s.online && s.settings.is_some()
     })

@@ -1,0 +1,3 @@
+fn main() {
+    slint_build::compile("ui/board.slint").expect("the board's Slint file compiles");
+}

@@ -16,3 +16,6 @@ pub mod selftest;
 pub mod sound_card;
 pub mod speech;
 pub mod ui;
+
+/// For code that drives the board itself (the picture tests).
+pub use slint;

@@ -2,16 +2,25 @@
 //! line, its CPU time and memory read from /proc, killed when dropped.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// The display binary of this workspace, built (once per test process) if it is not yet.
+/// The display binary of this workspace, built (once per test process) if it is not yet. It
+/// is built in a target directory of its own: built beside the tests, with other features of
+/// the shared crates, it would replace the core library the tests were linked against.
 pub fn display_binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            // This test's own binary is in <target>/<profile>/deps/.
+            let exe = std::env::current_exe().expect("the test's path");
+            let target = exe
+                .ancestors()
+                .nth(3)
+                .expect("<target>/<profile>/deps/<test>");
+            let own = target.join("display-bin");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = Command::new(cargo)
                 .args([
@@ -22,16 +31,12 @@ pub fn display_binary() -> PathBuf {
                     "--bin",
                     "giliran-display",
                 ])
+                .arg("--target-dir")
+                .arg(&own)
                 .status()
                 .expect("cargo runs");
             assert!(status.success(), "giliran-display builds");
-            // This test's own binary is in target/<profile>/deps/.
-            let exe = std::env::current_exe().expect("the test's path");
-            let profile = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile>");
-            profile.join("giliran-display")
+            own.join("debug/giliran-display")
         })
         .clone()
 }

@@ -95,3 +95,42 @@ fn a_display_that_has_not_connected_yet_says_so() {
     assert!(text.contains("Menghubungkan ke server"), "{text}");
     assert!(text.contains("Belum ada panggilan"), "{text}");
 }
+
+/// Lets Slint's timers and animations run for `time`, drawing as a screen would.
+fn run_for(screen: &giliran_display::headless::Screen, time: std::time::Duration) {
+    let until = std::time::Instant::now() + time;
+    while std::time::Instant::now() < until {
+        screen.draw();
+        std::thread::sleep(std::time::Duration::from_millis(16));
+    }
+}
+
+#[test]
+fn a_new_call_flashes_the_featured_panel_then_settles() {
+    use std::time::Duration;
+    let screen = giliran_display::headless::pictures(1280, 720).expect("a picture screen");
+    let window = ui::BoardWindow::new().expect("the board");
+    let mut board = board(true);
+    ui::draw(&window, &board);
+    giliran_display::slint::ComponentHandle::show(&window).expect("shown");
+    // Whatever the first state set off has ended.
+    run_for(&screen, Duration::from_secs(3));
+    let calm = screen.picture().count(ACCENT);
+
+    board.serial += 1;
+    ui::draw(&window, &board);
+    // The panel lights up 450 ms after the call and fades in over 200 ms.
+    run_for(&screen, Duration::from_millis(750));
+    let lit = screen.picture();
+    lit.write_png(&folder().join("board-flash-1280x720.png"))
+        .expect("PNG written");
+    assert!(
+        lit.count(ACCENT) > calm * 3,
+        "the featured panel flashes: {} accent pixels lit, {calm} calm",
+        lit.count(ACCENT)
+    );
+    // Three flashes in 2.7 s, then the board is as before.
+    run_for(&screen, Duration::from_secs(3));
+    assert_eq!(screen.picture().count(ACCENT), calm, "the flashing stops");
+    giliran_display::slint::ComponentHandle::hide(&window).expect("hidden");
+}

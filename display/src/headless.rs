@@ -3,7 +3,7 @@
 //! server with no TV, in the end-to-end tests, and to measure the display's own cost: the
 //! Raspberry Pi's KMS backend runs the same renderer into the kernel's buffer).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc;
@@ -26,12 +26,6 @@ impl Picture {
 
     pub fn height(&self) -> u32 {
         self.0.height()
-    }
-
-    /// The colour at (`x`, `y`).
-    pub fn pixel(&self, x: u32, y: u32) -> (u8, u8, u8) {
-        let p = self.0.as_slice()[(y * self.0.width() + x) as usize];
-        (p.r, p.g, p.b)
     }
 
     /// How many pixels are exactly `colour`.
@@ -81,7 +75,6 @@ pub struct Screen {
     frame: RefCell<SharedPixelBuffer<Rgb8Pixel>>,
     /// Where to save the next frame drawn, if anywhere.
     save_to: RefCell<Option<PathBuf>>,
-    frames: Cell<u64>,
 }
 
 impl Screen {
@@ -93,27 +86,23 @@ impl Screen {
             window,
             frame: RefCell::new(SharedPixelBuffer::new(width, height)),
             save_to: RefCell::new(None),
-            frames: Cell::new(0),
         })
     }
 
-    /// Draws what changed since the last frame; true if anything did.
-    pub fn draw(&self) -> bool {
+    /// Runs Slint's due timers and animations, then draws what changed since the last frame.
+    pub fn draw(&self) {
         slint::platform::update_timers_and_animations();
         let drawn = self.window.draw_if_needed(|renderer| {
             let mut frame = self.frame.borrow_mut();
             let stride = frame.width() as usize;
             renderer.render(frame.make_mut_slice(), stride);
         });
-        if drawn {
-            self.frames.set(self.frames.get() + 1);
-            if let Some(path) = self.save_to.borrow_mut().take()
-                && let Err(error) = self.picture().write_png(&path)
-            {
-                tracing::warn!(%error, path = %path.display(), "screenshot not saved");
-            }
+        if drawn
+            && let Some(path) = self.save_to.borrow_mut().take()
+            && let Err(error) = self.picture().write_png(&path)
+        {
+            tracing::warn!(%error, path = %path.display(), "screenshot not saved");
         }
-        drawn
     }
 
     /// The last frame drawn.
@@ -125,11 +114,6 @@ impl Screen {
     pub fn save_next_frame(&self, path: PathBuf) {
         *self.save_to.borrow_mut() = Some(path);
         self.window.request_redraw();
-    }
-
-    /// Frames drawn so far.
-    pub fn frames(&self) -> u64 {
-        self.frames.get()
     }
 
     /// How long the loop may sleep before Slint has something to do.

@@ -2,11 +2,12 @@
 //! state and each tick of the clock becomes a few property updates, and Slint redraws only what
 //! changed.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::Utc;
+use chrono_tz::Tz;
 use slint::platform::PlatformError;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
@@ -22,19 +23,20 @@ mod generated {
 pub use generated::BoardWindow;
 use generated::{RecentCall, Tile};
 
-/// The window and the state it shows; lives on the UI thread.
+/// The window, and the time zone its clock shows; lives on the UI thread.
 pub struct Presenter {
     window: BoardWindow,
-    screen: RefCell<Screen>,
-    clock: RefCell<Option<slint::Timer>>,
+    /// From the last settings shown.
+    zone: Cell<Tz>,
+    clock: slint::Timer,
 }
 
 impl Presenter {
     pub fn new(window: BoardWindow) -> Rc<Presenter> {
         let presenter = Rc::new(Presenter {
             window,
-            screen: RefCell::new(Screen::default()),
-            clock: RefCell::new(None),
+            zone: Cell::new(clock::DEFAULT_ZONE),
+            clock: slint::Timer::default(),
         });
         presenter.show(&Screen::default());
         presenter
@@ -46,15 +48,16 @@ impl Presenter {
 
     /// Shows `screen` with the clock as of now.
     pub fn show(&self, screen: &Screen) {
-        *self.screen.borrow_mut() = screen.clone();
+        if let Some(settings) = &screen.settings {
+            self.zone.set(clock::zone(&settings.time_zone));
+        }
         draw(&self.window, &Board::of(screen, &self.wall_clock()));
     }
 
     /// Keeps the header's clock right: checked every second, redrawn when the minute turns.
     pub fn start_clock(self: &Rc<Presenter>) {
-        let timer = slint::Timer::default();
         let presenter = Rc::downgrade(self);
-        timer.start(
+        self.clock.start(
             slint::TimerMode::Repeated,
             Duration::from_secs(1),
             move || {
@@ -65,17 +68,10 @@ impl Presenter {
                 }
             },
         );
-        *self.clock.borrow_mut() = Some(timer);
     }
 
     fn wall_clock(&self) -> WallClock {
-        let zone = self
-            .screen
-            .borrow()
-            .settings
-            .as_ref()
-            .map_or(clock::DEFAULT_ZONE, |s| clock::zone(&s.time_zone));
-        WallClock::at(Utc::now(), zone)
+        WallClock::at(Utc::now(), self.zone.get())
     }
 }
 

@@ -79,6 +79,8 @@ impl Store {
 }
 
 /// Expires the open tickets (waiting, called, skipped) of every business day before `before`.
+/// A skipped ticket keeps the moment it was skipped as its end: history shows it expired with
+/// that time before this runs, and must show the same after.
 async fn expire_open_tickets(
     tx: &mut Tx,
     before: NaiveDate,
@@ -87,7 +89,7 @@ async fn expire_open_tickets(
     let expired = TicketStatus::Waiting.apply(Action::Expire)?;
     Ok(tx
         .execute(
-            "UPDATE tickets SET status = $1, finished_at = $2 \
+            "UPDATE tickets SET status = $1, finished_at = COALESCE(finished_at, $2) \
              WHERE status IN ('waiting', 'called', 'skipped') AND business_day < $3",
             args![expired.as_str(), now, before],
         )

@@ -5,7 +5,10 @@
 //! work on SQLite too), arguments travel as [`Arg`]s, and where the dialects differ the store asks
 //! [`Dialect`]. This replaces sqlx's `Any` driver, which cannot carry UUIDs, dates or instants.
 
+mod batch;
+
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,8 +17,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Decode, FromRow, Postgres, Sqlite, Transaction, Type};
+use sqlx::{Database, Decode, FromRow, Postgres, Sqlite, Transaction, Type};
 use uuid::Uuid;
+
+use batch::{Batcher, Member};
 
 /// A query argument of a type both backends encode. Build lists with [`args!`].
 #[derive(Debug, Clone)]
@@ -84,16 +89,29 @@ macro_rules! bind {
     }};
 }
 
-/// A connected, migrated database.
-#[derive(Clone, Debug)]
+/// A connected, migrated database. Writes go through a [`Batcher`], which shares commits
+/// between the changes that overlap in time.
+#[derive(Clone)]
 pub enum Db {
     /// SQLite allows one writer at a time; giving writes a pool of one connection queues them
     /// in the server instead of making them fight over the file lock.
     Sqlite {
-        writer: SqlitePool,
+        writer: Arc<Batcher<Sqlite>>,
         reader: SqlitePool,
     },
-    Postgres(PgPool),
+    Postgres {
+        pool: PgPool,
+        writer: Arc<Batcher<Postgres>>,
+    },
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Db::Sqlite { .. } => "Db::Sqlite",
+            Db::Postgres { .. } => "Db::Postgres",
+        })
+    }
 }
 
 /// What differs between the two SQL dialects.
@@ -152,7 +170,11 @@ impl Default for PoolConfig {
     fn default() -> Self {
         PoolConfig {
             max_connections: 16,
-            acquire_timeout: Duration::from_secs(30),
+            // While the database is away sqlx keeps trying to connect until this runs out, and
+            // the request waits with it: a few seconds, so a patient hears "try again shortly"
+            // (503 `unavailable`) rather than a request timeout. Under load, connections come
+            // free in milliseconds, far below it.
+            acquire_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -180,6 +202,9 @@ impl Db {
                     .acquire_timeout(pool.acquire_timeout)
                     .connect_with(options.read_only(true))
                     .await?;
+                // IMMEDIATE takes the write lock up front, so a transaction that reads first
+                // cannot fail later because another process took the file meanwhile.
+                let writer = Batcher::new(writer, "BEGIN IMMEDIATE", None);
                 Db::Sqlite { writer, reader }
             }
             DatabaseUrl::Postgres(url) => {
@@ -191,7 +216,12 @@ impl Db {
                     .await?;
                 // Takes an advisory lock, so replicas starting together migrate once.
                 sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-                Db::Postgres(pool)
+                let writer = Batcher::new(
+                    pool.clone(),
+                    "BEGIN",
+                    Some("SELECT last_seq FROM event_counter WHERE id = 1 FOR UPDATE"),
+                );
+                Db::Postgres { pool, writer }
             }
         };
         Ok(db)
@@ -200,22 +230,37 @@ impl Db {
     /// Starts a write transaction. Dropping it without [`Tx::commit`] rolls it back.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            // IMMEDIATE takes the write lock up front, so a transaction that reads first cannot
-            // fail later because another process took the file meanwhile.
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite { writer, .. } => Tx::Sqlite(Part::Write(writer.join().await?)),
+            Db::Postgres { writer, .. } => Tx::Postgres(Part::Write(writer.join().await?)),
         })
+    }
+
+    /// Returns once the changes under way in this server have committed or failed: see
+    /// [`Batcher::flushed`].
+    pub async fn flushed(&self) {
+        match self {
+            Db::Sqlite { writer, .. } => writer.flushed().await,
+            Db::Postgres { writer, .. } => writer.flushed().await,
+        }
+    }
+
+    /// Commits of changes made by this server, and the changes they held.
+    pub fn commit_counts(&self) -> (u64, u64) {
+        match self {
+            Db::Sqlite { writer, .. } => writer.counts(),
+            Db::Postgres { writer, .. } => writer.counts(),
+        }
     }
 
     /// Starts a read-only transaction that sees one consistent state throughout.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
             // In WAL mode a read transaction keeps the snapshot of its first read.
-            Db::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(
+            Db::Sqlite { reader, .. } => Tx::Sqlite(Part::Read(reader.begin().await?)),
+            Db::Postgres { pool, .. } => Tx::Postgres(Part::Read(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
-            ),
+            )),
         })
     }
 
@@ -230,7 +275,7 @@ impl Db {
                     .fetch_optional(reader)
                     .await
             }
-            Db::Postgres(pool) => {
+            Db::Postgres { pool, .. } => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
                     .fetch_optional(pool)
                     .await
@@ -249,7 +294,7 @@ impl Db {
                     .fetch_all(reader)
                     .await
             }
-            Db::Postgres(pool) => {
+            Db::Postgres { pool, .. } => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
                     .fetch_all(pool)
                     .await
@@ -268,7 +313,7 @@ impl Db {
                     .fetch_one(reader)
                     .await
             }
-            Db::Postgres(pool) => {
+            Db::Postgres { pool, .. } => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
                     .fetch_one(pool)
                     .await
@@ -287,7 +332,7 @@ impl Db {
                     .fetch_optional(reader)
                     .await
             }
-            Db::Postgres(pool) => {
+            Db::Postgres { pool, .. } => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
                     .fetch_optional(pool)
                     .await
@@ -298,7 +343,7 @@ impl Db {
     pub fn dialect(&self) -> Dialect {
         match self {
             Db::Sqlite { .. } => Dialect::Sqlite,
-            Db::Postgres(_) => Dialect::Postgres,
+            Db::Postgres { .. } => Dialect::Postgres,
         }
     }
 
@@ -315,7 +360,7 @@ impl Db {
                 reader.close().await;
                 writer.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres { pool, .. } => pool.close().await,
         }
     }
 }
@@ -331,10 +376,36 @@ impl Dialect {
     }
 }
 
-/// A write transaction on either backend.
+/// A transaction on either backend.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Part<Sqlite>),
+    Postgres(Part<Postgres>),
+}
+
+/// A read-only transaction of its own, or a change in a shared write transaction.
+pub enum Part<D: Database> {
+    Read(Transaction<'static, D>),
+    Write(Member<D>),
+}
+
+impl<D> Part<D>
+where
+    D: Database,
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    fn conn(&mut self) -> &mut D::Connection {
+        match self {
+            Part::Read(tx) => tx,
+            Part::Write(member) => member.conn(),
+        }
+    }
+
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Part::Read(tx) => tx.commit().await,
+            Part::Write(member) => member.commit().await,
+        }
+    }
 }
 
 impl Tx {
@@ -360,12 +431,12 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(tx.conn())
                     .await
             }
             Tx::Postgres(tx) => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(tx.conn())
                     .await
             }
         }
@@ -379,12 +450,12 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(tx.conn())
                     .await
             }
             Tx::Postgres(tx) => {
                 bind!(sqlx::query_as::<_, R>(sql), args)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(tx.conn())
                     .await
             }
         }
@@ -398,12 +469,12 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(tx.conn())
                     .await
             }
             Tx::Postgres(tx) => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(tx.conn())
                     .await
             }
         }
@@ -417,12 +488,12 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(tx.conn())
                     .await
             }
             Tx::Postgres(tx) => {
                 bind!(sqlx::query_scalar::<_, T>(sql), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(tx.conn())
                     .await
             }
         }
@@ -432,11 +503,11 @@ impl Tx {
     pub async fn execute(&mut self, sql: &'static str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Tx::Sqlite(tx) => bind!(sqlx::query(sql), args)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?
                 .rows_affected(),
             Tx::Postgres(tx) => bind!(sqlx::query(sql), args)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?
                 .rows_affected(),
         })

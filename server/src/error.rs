@@ -64,6 +64,24 @@ impl StoreError {
     }
 }
 
+/// Whether `err` means the database cannot be reached right now, rather than that it refused
+/// this request: no connection to be had, a connection lost, or PostgreSQL shutting down or
+/// starting up (SQLSTATE class 08, and 57P01–57P03), which a restart of it sends to every
+/// session it ends.
+pub fn is_database_away(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|e| e.is_unique_violation())
@@ -318,14 +336,7 @@ fn database_parts(
     Option<String>,
     Option<Ticket>,
 ) {
-    let unavailable = matches!(
-        err,
-        sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-    );
-    if unavailable {
+    if is_database_away(err) {
         tracing::warn!(error = %err, "database unavailable");
         (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -4,9 +4,10 @@
 
 pub mod display_process;
 pub mod ocr;
-pub mod pg;
 mod relay;
 pub mod spreadsheet;
+
+pub use giliran_load::{pg, server_process};
 
 pub use relay::Relay;
 

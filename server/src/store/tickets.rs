@@ -17,7 +17,7 @@ use super::audit::{Actor, Audit};
 use super::events::emit;
 use super::services::stored_hours;
 use super::{Standing, Store, TicketRow, count, ticket_select};
-use crate::db::{Tx, args};
+use crate::db::{Dialect, Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
 use crate::tokens::{hash_token, new_token, token_matches};
 
@@ -84,29 +84,65 @@ struct StatusCount {
     n: i64,
 }
 
-/// How many waiting tickets of the same service are called before a given one: the same order
-/// as [`NEXT_FOR_COUNTER`], restricted to one service.
+/// How many waiting tickets of the same service are called before a given one: the call order
+/// of DESIGN §2 within one service (`giliran_core::call_order`).
 const PEOPLE_AHEAD: &str = "SELECT COUNT(*) FROM tickets o \
      WHERE o.service_id = $1 AND o.business_day = $2 AND o.status = 'waiting' AND o.id <> $3 \
      AND (CASE WHEN o.priority <> 'regular' OR o.queued_at <= $4 THEN 0 ELSE 1 END, o.queued_at, o.sequence) \
        < ($5, $6, $7)";
 
-/// The call order of DESIGN §2 (see `giliran_core::call_order`): priority and aged tickets
-/// first, then by queue time, then by the counter's preference among its services.
-macro_rules! next_for_counter {
-    () => {
-        "SELECT t.id FROM tickets t \
-         JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
-         WHERE t.status = 'waiting' AND t.business_day = $2 \
-         ORDER BY CASE WHEN t.priority <> 'regular' OR t.queued_at <= $3 THEN 0 ELSE 1 END, \
-                  t.queued_at, cs.position, t.sequence \
-         LIMIT 1"
+/// The services a counter calls from, with its preference among them.
+const COUNTER_SERVICES: &str =
+    "SELECT service_id, position FROM counter_services WHERE counter_id = $1";
+
+/// The first waiting priority ticket of a service, and the first regular one: between them they
+/// hold the service's next ticket in the call order of DESIGN §2 (`giliran_core::call_order`),
+/// whatever the aging cutoff, because within each kind the queue order decides. Each is one step
+/// down a partial index, however long the queue.
+macro_rules! first_waiting {
+    ($kind:literal) => {
+        concat!(
+            "SELECT id, priority, queued_at, sequence FROM tickets \
+             WHERE service_id = $1 AND business_day = $2 AND status = 'waiting' AND ",
+            $kind,
+            " ORDER BY queued_at, sequence LIMIT 1"
+        )
     };
 }
-const NEXT_FOR_COUNTER: &str = next_for_counter!();
-/// Concurrent callers skip each other's candidate instead of waiting for it, so eight counters
+const FIRST_PRIORITY: &str = first_waiting!("priority <> 'regular'");
+const FIRST_REGULAR: &str = first_waiting!("priority = 'regular'");
+/// Concurrent callers skip each other's candidates instead of waiting for them, so eight counters
 /// calling at once take eight different tickets.
-const NEXT_FOR_COUNTER_PG: &str = concat!(next_for_counter!(), " FOR UPDATE OF t SKIP LOCKED");
+const FIRST_PRIORITY_PG: &str = concat!(
+    first_waiting!("priority <> 'regular'"),
+    " FOR UPDATE SKIP LOCKED"
+);
+const FIRST_REGULAR_PG: &str = concat!(
+    first_waiting!("priority = 'regular'"),
+    " FOR UPDATE SKIP LOCKED"
+);
+/// Whether the counter's services have anyone waiting, locked or not.
+const ANYONE_WAITING: &str = "SELECT EXISTS (SELECT 1 FROM tickets t \
+     JOIN counter_services cs ON cs.service_id = t.service_id AND cs.counter_id = $1 \
+     WHERE t.status = 'waiting' AND t.business_day = $2)";
+
+/// How often call-next looks again when every waiting ticket was locked by counters calling at
+/// the same moment (PostgreSQL), before it answers that nobody waits.
+const CALL_NEXT_TRIES: u32 = 20;
+
+#[derive(sqlx::FromRow)]
+struct ServicePreference {
+    service_id: Uuid,
+    position: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: Uuid,
+    priority: String,
+    queued_at: DateTime<Utc>,
+    sequence: i64,
+}
 
 const WAITING_FOR_COUNTER: &str = concat!(
     ticket_select!(),
@@ -140,9 +176,11 @@ impl Store {
         let result = self.try_issue(req, hash_token(&token), now).await;
         let id = match result {
             Ok(id) => id,
-            // Another request of the same patient committed between our check and our insert;
-            // the partial unique indexes refused this one. Answer as if we had seen it first.
+            // Another request of the same patient came between our check and our insert; the
+            // partial unique indexes refused this one. Answer as if we had seen it first, once
+            // that request is committed (it may share the commit this one gave up).
             Err(StoreError::Database(err)) if is_unique_violation(&err) => {
+                self.db.flushed().await;
                 return match self
                     .active_ticket_of(req.phone.as_deref(), req.device_id.as_deref())
                     .await?
@@ -276,10 +314,8 @@ impl Store {
             self.change_status(&mut tx, &current, Action::Complete, now)
                 .await?;
         }
-        let next_sql = tx.dialect().pick(NEXT_FOR_COUNTER_PG, NEXT_FOR_COUNTER);
-        let cutoff = self.policy.aging_cutoff(now);
-        let next: Option<Uuid> = tx
-            .scalar_optional(next_sql, args![counter_id, today, cutoff])
+        let next = self
+            .next_for_counter(&mut tx, counter_id, today, now)
             .await?;
         let Some(next) = next else {
             Audit::new(actor, "call_next")
@@ -311,6 +347,58 @@ impl Store {
             .await?;
         self.commit(tx).await?;
         Ok(Some(row.into_ticket(today, Standing::default(), true)))
+    }
+
+    /// The counter's next ticket in call order, locked for this transaction on PostgreSQL.
+    async fn next_for_counter(
+        &self,
+        tx: &mut Tx,
+        counter_id: Uuid,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let services: Vec<ServicePreference> =
+            tx.fetch_all(COUNTER_SERVICES, args![counter_id]).await?;
+        let dialect = tx.dialect();
+        let probes = [
+            dialect.pick(FIRST_PRIORITY_PG, FIRST_PRIORITY),
+            dialect.pick(FIRST_REGULAR_PG, FIRST_REGULAR),
+        ];
+        for attempt in 1..=CALL_NEXT_TRIES {
+            let mut best: Option<((call_order::CallOrderKey, i64, i64), Uuid)> = None;
+            for service in &services {
+                for probe in probes {
+                    let found: Option<Candidate> = tx
+                        .fetch_optional(probe, args![service.service_id, today])
+                        .await?;
+                    let Some(found) = found else { continue };
+                    let priority = Priority::parse(&found.priority).unwrap_or_default();
+                    let key = (
+                        self.policy.order_key(priority, found.queued_at, now),
+                        service.position,
+                        found.sequence,
+                    );
+                    if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                        best = Some((key, found.id));
+                    }
+                }
+            }
+            if let Some((_, id)) = best {
+                return Ok(Some(id));
+            }
+            // SQLite has one writer, so nothing was skipped. On PostgreSQL, tickets locked as
+            // candidates by counters calling this very moment are free again in a moment.
+            let skipped = dialect == Dialect::Postgres
+                && attempt < CALL_NEXT_TRIES
+                && tx
+                    .scalar::<bool>(ANYONE_WAITING, args![counter_id, today])
+                    .await?;
+            if !skipped {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        Ok(None)
     }
 
     /// Recall, complete or skip the counter's current ticket.
@@ -358,6 +446,7 @@ impl Store {
             )
             .await;
         if let Err(err) = changed {
+            drop(tx);
             return Err(self.explain_unique(err, &row, now).await);
         }
         let requeued = ticket_in(&mut tx, ticket_id).await?;
@@ -774,6 +863,7 @@ impl Store {
         if !is_unique_violation(&err) {
             return StoreError::Database(err);
         }
+        self.db.flushed().await;
         match self
             .active_ticket_of(row.phone.as_deref(), row.device_id.as_deref())
             .await

@@ -151,7 +151,9 @@ pub async fn pump(store: Store, hub: Hub, mut stopped: watch::Receiver<bool>) {
 }
 
 async fn listen(db: &Db) -> Option<PgListener> {
-    let Db::Postgres(pool) = db else { return None };
+    let Db::Postgres { pool, .. } = db else {
+        return None;
+    };
     let mut listener = match PgListener::connect_with(pool).await {
         Ok(listener) => listener,
         Err(err) => {

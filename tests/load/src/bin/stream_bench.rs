@@ -6,7 +6,6 @@
 //! Build in release, then: `target/release/giliran-stream-bench --subscribers 10000`
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,10 +13,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Parser;
 use futures_util::StreamExt;
+use giliran_load::server_process::{ServerProcess, ServerSpec};
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -55,10 +53,15 @@ async fn main() -> anyhow::Result<()> {
         .database_url
         .clone()
         .unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
-    let (mut server, base) = start_server(&server_bin, &database_url, args.subscribers).await?;
-    let pid = server.id().context("server pid")?;
+    let server = ServerProcess::start(ServerSpec::for_load(
+        &server_bin,
+        &database_url,
+        ADMIN_PASSWORD,
+    ))
+    .await?;
+    let base = server.url();
     let http = reqwest::Client::new();
-    let baseline = rss_kib(pid)?;
+    let baseline = server.rss_kib()?;
 
     // Subscribe.
     let started = Instant::now();
@@ -137,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let connect_time = started.elapsed();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle = rss_kib(pid)?;
+    let idle = server.rss_kib()?;
 
     // Call.
     let services: Vec<Value> = http
@@ -187,7 +190,7 @@ async fn main() -> anyhow::Result<()> {
         delivered += got;
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let after = rss_kib(pid)?;
+    let after = server.rss_kib()?;
 
     println!(
         "giliran-stream-bench: {} display subscribers, {} calls",
@@ -230,47 +233,11 @@ async fn main() -> anyhow::Result<()> {
         after as f64 / 1024.0
     );
 
-    server.start_kill()?;
-    let _ = server.wait().await;
+    drop(server);
     if delivered < ready * args.calls {
         bail!("some calls did not reach every subscriber");
     }
     Ok(())
-}
-
-async fn start_server(
-    bin: &PathBuf,
-    database_url: &str,
-    subscribers: usize,
-) -> anyhow::Result<(Child, String)> {
-    let mut child = Command::new(bin)
-        .env("DATABASE_URL", database_url)
-        .env("GILIRAN_LISTEN", "127.0.0.1:0")
-        .env("GILIRAN_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("GILIRAN_MAX_STREAMS", (subscribers + 100).to_string())
-        // Every subscriber comes from 127.0.0.1.
-        .env("GILIRAN_STREAMS_PER_IP", (subscribers + 100).to_string())
-        .env("RUST_LOG", "warn,giliran_server::server=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?;
-    let stderr = child.stderr.take().context("server stderr")?;
-    let mut lines = BufReader::new(stderr).lines();
-    while let Some(line) = lines.next_line().await? {
-        if let Some(addr) = line
-            .split("addr=")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-        {
-            let base = format!("http://{addr}");
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            return Ok((child, base));
-        }
-    }
-    bail!("the server exited before listening")
 }
 
 async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
@@ -283,15 +250,4 @@ async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
         .json()
         .await?;
     Ok(reply["token"].as_str().context("token")?.to_owned())
-}
-
-/// Resident memory of a process, from /proc.
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .context("VmRSS")
 }

@@ -29,31 +29,63 @@ const SERVER_USER_WHEN_ROOT: &str = "postgres";
 /// the other tests report it at once instead of each running `initdb` again.
 static CLUSTER: OnceCell<Result<Cluster, String>> = OnceCell::const_new();
 
-/// A running throwaway cluster.
-struct Cluster {
+/// A running throwaway cluster of this process: the shared one of [`fresh_database`], or a
+/// private one a fault test stops and starts. Dropping it stops it and removes its files; the
+/// watchdog does the same for one never dropped.
+pub struct Cluster {
     /// URL of the cluster's `postgres` database, where new databases are created from.
     admin_url: String,
+    bin: PathBuf,
+    run_as: RunAs,
+    root: PathBuf,
+    data: PathBuf,
+    log: PathBuf,
+}
+
+/// Whether a cluster may lose its last commits in a crash of the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `fsync = off`: for functional tests, whose clusters never outlive a crash.
+    Fast,
+    /// PostgreSQL's defaults (fsync, synchronous commit): what a hospital runs, so what a
+    /// benchmark must measure.
+    Durable,
 }
 
 /// URL of a fresh, empty database (its own `CREATE DATABASE`) for one test.
 /// Uses the server in `DATABASE_URL` when that is set (and is a postgres:// URL);
 /// otherwise a throwaway cluster started once per test process.
 pub async fn fresh_database() -> anyhow::Result<String> {
-    let name = format!("giliran_test_{}", uuid::Uuid::new_v4().simple());
     match external_server_url()? {
-        Some(url) => create_database_on_external(url, &name).await,
+        Some(url) => {
+            let name = format!("giliran_test_{}", uuid::Uuid::new_v4().simple());
+            create_database_on_external(url, &name, "DATABASE_URL").await
+        }
         None => {
             let cluster = CLUSTER
-                .get_or_init(|| async { Cluster::start().await.map_err(|e| format!("{e:#}")) })
+                .get_or_init(|| async {
+                    Cluster::start(Durability::Fast)
+                        .await
+                        .map_err(|e| format!("{e:#}"))
+                })
                 .await
                 .as_ref()
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            create_database(&cluster.admin_url, &name)
-                .await
-                .context("could not create a test database on the throwaway PostgreSQL cluster")?;
-            Ok(with_database(&cluster.admin_url, &name)?)
+            cluster.fresh_database().await
         }
     }
+}
+
+/// URL of a fresh, empty database on the PostgreSQL server of `server_url` (any database of it).
+pub async fn fresh_database_on(server_url: &str) -> anyhow::Result<String> {
+    let url = Url::parse(server_url).context("not a valid postgres:// URL")?;
+    let name = format!("giliran_load_{}", uuid::Uuid::new_v4().simple());
+    create_database_on_external(url, &name, "--postgres-url").await
+}
+
+/// Whether a database URL names PostgreSQL (anything else is a SQLite path).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// The server given in `DATABASE_URL`, when it names a PostgreSQL server.
@@ -61,26 +93,32 @@ fn external_server_url() -> anyhow::Result<Option<Url>> {
     let Ok(raw) = std::env::var("DATABASE_URL") else {
         return Ok(None);
     };
-    if !(raw.starts_with("postgres://") || raw.starts_with("postgresql://")) {
+    if !is_postgres_url(&raw) {
         return Ok(None);
     }
     let url = Url::parse(&raw).context("DATABASE_URL is not a valid postgres:// URL")?;
     Ok(Some(url))
 }
 
-/// Creates `name` on the server of `DATABASE_URL` and returns that URL pointed at it.
-async fn create_database_on_external(url: Url, name: &str) -> anyhow::Result<String> {
+/// Creates `name` on the server of `url`, which the user gave as `given_as` (`DATABASE_URL`,
+/// `--postgres-url`), and returns that URL pointed at it.
+async fn create_database_on_external(
+    url: Url,
+    name: &str,
+    given_as: &str,
+) -> anyhow::Result<String> {
     match create_database(url.as_str(), name).await {
         Ok(()) => {}
         Err(e) if is_insufficient_privilege(&e) => bail!(
-            "role {role:?} of DATABASE_URL may not create databases; grant it with \
-             `ALTER ROLE \"{role}\" CREATEDB`, or unset DATABASE_URL to use a throwaway \
+            "role {role:?} of {given_as} may not create databases; grant it with \
+             `ALTER ROLE \"{role}\" CREATEDB`, or leave {given_as} out to use a throwaway \
              cluster: {e:#}",
             role = url.username(),
         ),
         Err(e) => {
-            return Err(e)
-                .context("could not create a test database on the server in DATABASE_URL");
+            return Err(e).context(format!(
+                "could not create a database on the server in {given_as}"
+            ));
         }
     }
     with_database(url.as_str(), name)
@@ -135,7 +173,7 @@ fn redacted(url: &str) -> String {
 impl Cluster {
     /// Creates, starts and waits for a cluster in a new temporary directory, with a watchdog
     /// that removes both once this process has exited.
-    async fn start() -> anyhow::Result<Cluster> {
+    pub async fn start(durability: Durability) -> anyhow::Result<Cluster> {
         let bin = postgres_bin_dir()?;
         let run_as = RunAs::detect()?;
 
@@ -177,10 +215,10 @@ impl Cluster {
             "unix_socket_directories = {}",
             conf_string(&root)?
         );
-        settings.push_str(
-            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
-             max_connections = 300\n",
-        );
+        if durability == Durability::Fast {
+            settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+        }
+        settings.push_str("max_connections = 300\n");
         append_to_file(&data.join("postgresql.conf"), &settings).await?;
 
         // The port is free when we look, but another process may take it before the server
@@ -190,7 +228,7 @@ impl Cluster {
             tries += 1;
             let port = free_port()?;
             append_to_file(&data.join("postgresql.conf"), &format!("port = {port}\n")).await?;
-            match start_server(&run_as, &bin, &root, &data, &log).await {
+            match pg_ctl_start(&run_as, &bin, &root, &data, &log).await {
                 Ok(()) => break port,
                 Err(e) if tries >= 3 => {
                     bail!("could not start PostgreSQL: {e:#}\n{}", log_tail(&log))
@@ -208,12 +246,78 @@ impl Cluster {
             started.elapsed(),
             root.display()
         );
-        Ok(Cluster { admin_url })
+        Ok(Cluster {
+            admin_url,
+            bin,
+            run_as,
+            root,
+            data,
+            log,
+        })
+    }
+
+    /// URL of the cluster's `postgres` database.
+    pub fn admin_url(&self) -> &str {
+        &self.admin_url
+    }
+
+    /// URL of a new, empty database of this cluster.
+    pub async fn fresh_database(&self) -> anyhow::Result<String> {
+        let name = format!("giliran_test_{}", uuid::Uuid::new_v4().simple());
+        create_database(&self.admin_url, &name)
+            .await
+            .context("could not create a database on the throwaway PostgreSQL cluster")?;
+        with_database(&self.admin_url, &name)
+    }
+
+    /// Stops the server the way an administrator's restart does: connections are cut, open
+    /// transactions roll back, committed ones stay.
+    pub async fn stop(&self) -> anyhow::Result<()> {
+        self.run_as
+            .run(
+                &self.root,
+                &self.bin.join("pg_ctl"),
+                [
+                    OsStr::new("stop"),
+                    OsStr::new("--mode=fast"),
+                    OsStr::new("--wait"),
+                    OsStr::new("--pgdata"),
+                    self.data.as_os_str(),
+                ],
+            )
+            .await
+            .context("pg_ctl stop failed")
+    }
+
+    /// Starts the stopped server again on the same port.
+    pub async fn start_again(&self) -> anyhow::Result<()> {
+        pg_ctl_start(&self.run_as, &self.bin, &self.root, &self.data, &self.log).await?;
+        wait_for_connections(&self.admin_url).await
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let mut words = self
+            .run_as
+            .command_prefix(&self.bin.join("pg_ctl"))
+            .into_iter();
+        let first = words.next().unwrap_or_default();
+        let _ = std::process::Command::new(first)
+            .args(words)
+            .args(["stop", "--mode=immediate", "--wait", "--pgdata"])
+            .arg(&self.data)
+            .current_dir(&self.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 
 /// Starts the server with `pg_ctl`, which waits until the server reports it is ready.
-async fn start_server(
+async fn pg_ctl_start(
     run_as: &RunAs,
     bin: &Path,
     root: &Path,

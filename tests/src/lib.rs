@@ -297,8 +297,29 @@ impl TestServer {
         }
     }
 
+    /// Stops the server, after checking what every test's changes must leave true: each
+    /// service's kept count of waiting tickets matches its tickets.
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
+            let miscounted: Vec<(String, i64, i64)> = running
+                .store
+                .db
+                .fetch_all(
+                    "SELECT CAST(d.business_day AS TEXT), CAST(d.waiting AS BIGINT), \
+                       (SELECT COUNT(*) FROM tickets t WHERE t.service_id = d.service_id \
+                          AND t.business_day = d.business_day AND t.status = 'waiting') \
+                     FROM daily_sequences d",
+                    Vec::new(),
+                )
+                .await
+                .expect("reading the waiting counts")
+                .into_iter()
+                .filter(|(_, kept, actual)| kept != actual)
+                .collect();
+            assert!(
+                miscounted.is_empty(),
+                "kept waiting counts differ from the tickets (day, kept, actual): {miscounted:?}"
+            );
             running.stop().await.expect("server stops cleanly");
         }
     }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use giliran_core::call_order::{Priority, estimate_wait};
-use giliran_core::events::{Event, TicketSummary};
+use giliran_core::events::Event;
 use giliran_core::patient::{
     PatientInputError, normalize_name, normalize_phone, validate_device_id,
 };
@@ -174,8 +174,8 @@ impl Store {
         }
         let token = new_token();
         let result = self.try_issue(req, hash_token(&token), now).await;
-        let id = match result {
-            Ok(id) => id,
+        let (row, ahead) = match result {
+            Ok(issued) => issued,
             // Another request of the same patient came between our check and our insert; the
             // partial unique indexes refused this one. Answer as if we had seen it first, once
             // that request is committed (it may share the commit this one gave up).
@@ -191,16 +191,22 @@ impl Store {
             }
             Err(err) => return Err(err),
         };
-        let ticket = self.ticket_with_standing(id, now, true).await?;
-        Ok((ticket, token))
+        let today = self.today(now);
+        let calls = self.recent_calls(row.service_id, today).await?;
+        let standing = Standing {
+            people_ahead: Some(ahead),
+            eta_seconds: eta_seconds(ahead, &calls),
+        };
+        Ok((row.into_ticket(today, standing, true), token))
     }
 
+    /// Writes the ticket; returns it and how many people are ahead of it.
     async fn try_issue(
         &self,
         req: &IssueRequest,
         token_hash: Vec<u8>,
         now: DateTime<Utc>,
-    ) -> Result<Uuid, StoreError> {
+    ) -> Result<(TicketRow, u32), StoreError> {
         let day = self.today(now);
         let mut tx = self.db.begin().await?;
         let service = service_gate(&mut tx, req.service_id).await?;
@@ -223,6 +229,7 @@ impl Store {
             transferred_from: None,
         };
         let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
+        let ahead = self.ahead_of_new(&mut tx, &ticket, now).await?;
         if let Some(quota) = service.daily_quota {
             // The number counts what was issued today (since a day reset), so it is the
             // quota's measure; the rollback on return gives the number back.
@@ -232,9 +239,48 @@ impl Store {
                 });
             }
         }
-        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        emit(
+            &mut tx,
+            &Event::Queued {
+                ticket: ticket.summary(day),
+            },
+            now,
+        )
+        .await?;
         self.commit(tx).await?;
-        Ok(row.id)
+        Ok((ticket, ahead))
+    }
+
+    /// How many people are ahead of a ticket just issued: its service's whole waiting queue,
+    /// except, when it goes before fresh regular tickets (DESIGN §2: priority, or no aging
+    /// limit), those. The queue is counted as it changes, so a long one costs no more.
+    async fn ahead_of_new(
+        &self,
+        tx: &mut Tx,
+        ticket: &TicketRow,
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let waiting: i64 = tx
+            .scalar(
+                "SELECT waiting FROM daily_sequences WHERE service_id = $1 AND business_day = $2",
+                args![ticket.service_id, ticket.business_day],
+            )
+            .await?;
+        let behind: i64 = if self.policy.order_key(ticket.priority, now, now).rank == 0 {
+            tx.scalar(
+                "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2 \
+                 AND status = 'waiting' AND priority = 'regular' AND queued_at > $3",
+                args![
+                    ticket.service_id,
+                    ticket.business_day,
+                    self.policy.aging_cutoff(now)
+                ],
+            )
+            .await?
+        } else {
+            0
+        };
+        Ok(count(waiting - 1 - behind))
     }
 
     /// The ticket for its patient: with their details, position and wait. Unknown ids and
@@ -532,7 +578,7 @@ impl Store {
             transferred_from: Some(row.id),
         };
         // Staff decide a transfer; the target's quota and opening limit patients, not them.
-        let (_, ticket) = insert_ticket(&mut tx, &new).await?;
+        let ticket = insert_ticket(&mut tx, &new).await?.1.summary(new.day);
         tx.execute(
             "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
             args![new.id, row.id],
@@ -882,10 +928,10 @@ fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
     estimate_wait(people_ahead, calls).and_then(|d| u32::try_from(d.num_seconds().max(0)).ok())
 }
 
-/// Writes a new waiting ticket with the next number of its service and day; returns the number's
-/// sequence and the ticket. The upsert locks the service's counter row until commit, which is what keeps
+/// Writes a new waiting ticket with the next number of its service and day; returns the number
+/// (counted since any day reset) and the ticket. The upsert locks the service's counter row until commit, which is what keeps
 /// numbers gapless and unique across concurrent requests and replicas.
-async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketSummary), StoreError> {
+async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow), StoreError> {
     // The number restarts after a day reset (number_base); the sequence never does.
     let (sequence, shown): (i64, i64) = tx
         .fetch_optional(
@@ -919,14 +965,29 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketSumm
         ],
     )
     .await?;
-    let ticket = TicketSummary {
+    let ticket = TicketRow {
         id: row.id,
-        number,
+        visit_id: row.visit_id,
         service_id: row.service_id,
+        business_day: row.day,
+        sequence,
+        number,
         status: TicketStatus::Waiting,
         priority: row.priority,
-        business_day: row.day,
+        name: row.name.clone(),
+        phone: row.phone.clone(),
+        device_id: row.device_id.clone(),
+        tracking_token_hash: row.token_hash.clone(),
         counter_id: None,
+        counter_number: None,
+        counter_name: None,
+        recalls: 0,
+        issued_at: row.now,
+        queued_at: row.now,
+        called_at: None,
+        finished_at: None,
+        transferred_from: row.transferred_from,
+        transferred_to: None,
     };
     Ok((shown, ticket))
 }

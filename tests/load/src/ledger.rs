@@ -4,7 +4,8 @@
 //! 1. every ticket answered 201 exists;
 //! 2. each number is unique per service and day;
 //! 3. no ticket was called by two counters;
-//! 4. every call reached every display exactly once: no miss, no double announcement.
+//! 4. every call reached every display exactly once: no miss, no double announcement;
+//! 5. each service's kept count of waiting tickets matches its tickets.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -203,6 +204,14 @@ impl Ledger {
             }
         }
 
+        // 5. Each service's kept count of waiting tickets is what its tickets say.
+        for row in &truth.miscounted {
+            problems.push(format!(
+                "service {} on {} counts {} waiting, but {} are",
+                row.service_id, row.business_day, row.kept, row.actual
+            ));
+        }
+
         if problems.is_empty() {
             Ok(Checked {
                 tickets: truth.tickets.len(),
@@ -256,15 +265,30 @@ struct LoggedCall {
     recalls: u32,
 }
 
+/// A service's day whose kept count of waiting tickets is not what its tickets say.
+#[derive(sqlx::FromRow)]
+struct MiscountedRow {
+    service_id: Uuid,
+    business_day: NaiveDate,
+    kept: i64,
+    actual: i64,
+}
+
 /// The database's side of the story, read once the run's writes have stopped.
 pub struct Truth {
     tickets: HashMap<Uuid, TicketRow>,
     /// In `seq` order.
     calls: Vec<LoggedCall>,
+    miscounted: Vec<MiscountedRow>,
 }
 
 const TICKETS: &str = "SELECT id, service_id, business_day, number FROM tickets";
 const EVENTS: &str = "SELECT seq, payload FROM events ORDER BY seq";
+const MISCOUNTED: &str = "SELECT service_id, business_day, kept, actual FROM ( \
+     SELECT d.service_id, d.business_day, CAST(d.waiting AS BIGINT) AS kept, \
+       (SELECT COUNT(*) FROM tickets t WHERE t.service_id = d.service_id \
+          AND t.business_day = d.business_day AND t.status = 'waiting') AS actual \
+     FROM daily_sequences d) counts WHERE kept <> actual";
 
 impl Truth {
     /// The `seq` of the newest call or recall in the log; 0 when there is none.
@@ -273,30 +297,33 @@ impl Truth {
     }
 
     pub async fn read(database_url: &str) -> anyhow::Result<Truth> {
-        let (tickets, events): (Vec<TicketRow>, Vec<EventRow>) = if is_postgres_url(database_url) {
-            let pool = sqlx::PgPool::connect(database_url)
-                .await
-                .context("connecting to the run's database")?;
-            let read = (
-                sqlx::query_as(TICKETS).fetch_all(&pool).await?,
-                sqlx::query_as(EVENTS).fetch_all(&pool).await?,
-            );
-            pool.close().await;
-            read
-        } else {
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(database_url)
-                .read_only(true);
-            let pool = sqlx::SqlitePool::connect_with(options)
-                .await
-                .context("opening the run's database")?;
-            let read = (
-                sqlx::query_as(TICKETS).fetch_all(&pool).await?,
-                sqlx::query_as(EVENTS).fetch_all(&pool).await?,
-            );
-            pool.close().await;
-            read
-        };
+        let (tickets, events, miscounted): (Vec<TicketRow>, Vec<EventRow>, Vec<MiscountedRow>) =
+            if is_postgres_url(database_url) {
+                let pool = sqlx::PgPool::connect(database_url)
+                    .await
+                    .context("connecting to the run's database")?;
+                let read = (
+                    sqlx::query_as(TICKETS).fetch_all(&pool).await?,
+                    sqlx::query_as(EVENTS).fetch_all(&pool).await?,
+                    sqlx::query_as(MISCOUNTED).fetch_all(&pool).await?,
+                );
+                pool.close().await;
+                read
+            } else {
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(database_url)
+                    .read_only(true);
+                let pool = sqlx::SqlitePool::connect_with(options)
+                    .await
+                    .context("opening the run's database")?;
+                let read = (
+                    sqlx::query_as(TICKETS).fetch_all(&pool).await?,
+                    sqlx::query_as(EVENTS).fetch_all(&pool).await?,
+                    sqlx::query_as(MISCOUNTED).fetch_all(&pool).await?,
+                );
+                pool.close().await;
+                read
+            };
         let mut calls = Vec::new();
         for row in events {
             let event: Event = serde_json::from_str(&row.payload)
@@ -313,6 +340,7 @@ impl Truth {
         Ok(Truth {
             tickets: tickets.into_iter().map(|t| (t.id, t)).collect(),
             calls,
+            miscounted,
         })
     }
 }

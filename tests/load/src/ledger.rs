@@ -297,11 +297,10 @@ impl Truth {
     }
 
     pub async fn read(database_url: &str) -> anyhow::Result<Truth> {
-        let (tickets, events, miscounted): (Vec<TicketRow>, Vec<EventRow>, Vec<MiscountedRow>) =
-            if is_postgres_url(database_url) {
-                let pool = sqlx::PgPool::connect(database_url)
-                    .await
-                    .context("connecting to the run's database")?;
+        // The same three reads on either backend's pool, which then closes.
+        macro_rules! read_all {
+            ($pool:expr) => {{
+                let pool = $pool;
                 let read = (
                     sqlx::query_as(TICKETS).fetch_all(&pool).await?,
                     sqlx::query_as(EVENTS).fetch_all(&pool).await?,
@@ -309,20 +308,24 @@ impl Truth {
                 );
                 pool.close().await;
                 read
+            }};
+        }
+        let (tickets, events, miscounted): (Vec<TicketRow>, Vec<EventRow>, Vec<MiscountedRow>) =
+            if is_postgres_url(database_url) {
+                read_all!(
+                    sqlx::PgPool::connect(database_url)
+                        .await
+                        .context("connecting to the run's database")?
+                )
             } else {
                 let options = sqlx::sqlite::SqliteConnectOptions::new()
                     .filename(database_url)
                     .read_only(true);
-                let pool = sqlx::SqlitePool::connect_with(options)
-                    .await
-                    .context("opening the run's database")?;
-                let read = (
-                    sqlx::query_as(TICKETS).fetch_all(&pool).await?,
-                    sqlx::query_as(EVENTS).fetch_all(&pool).await?,
-                    sqlx::query_as(MISCOUNTED).fetch_all(&pool).await?,
-                );
-                pool.close().await;
-                read
+                read_all!(
+                    sqlx::SqlitePool::connect_with(options)
+                        .await
+                        .context("opening the run's database")?
+                )
             };
         let mut calls = Vec::new();
         for row in events {

@@ -880,7 +880,13 @@ impl Store {
             .fetch_optional(
                 concat!(
                     ticket_select!(),
-                    "WHERE t.status IN ('waiting', 'called') AND (t.phone = $1 OR t.device_id = $2) LIMIT 1"
+                    // One lookup per partial unique index: with a plain OR, SQLite's planner
+                    // uses neither and reads every ticket ever issued.
+                    "WHERE t.id = (\
+                       SELECT id FROM tickets WHERE status IN ('waiting', 'called') AND phone = $1 \
+                       UNION ALL \
+                       SELECT id FROM tickets WHERE status IN ('waiting', 'called') AND device_id = $2 \
+                       LIMIT 1)"
                 ),
                 args![phone, device_id],
             )

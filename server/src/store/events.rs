@@ -38,25 +38,37 @@ pub(crate) async fn emit(
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let seq: i64 = tx
-        .scalar(
-            "UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
-            args![],
-        )
-        .await?;
-    tx.execute(
-        "INSERT INTO events (seq, at, payload) VALUES ($1, $2, $3)",
-        args![seq, now, payload],
-    )
-    .await?;
-    if tx.dialect() == Dialect::Postgres {
-        // Delivered at commit, to every replica's listener.
-        tx.execute(
-            "SELECT pg_notify('giliran_events', $1)",
-            args![seq.to_string()],
-        )
-        .await?;
-    }
+    let seq: i64 = match tx.dialect() {
+        // One round trip: numbered, appended, and announced to every replica's listener (at
+        // commit). Changes share one connection per server, so round trips are its pace.
+        Dialect::Postgres => {
+            tx.scalar(
+                "WITH next AS (\
+                   UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq), \
+                 appended AS (\
+                   INSERT INTO events (seq, at, payload) SELECT last_seq, $1, $2 FROM next \
+                   RETURNING seq) \
+                 SELECT seq, pg_notify('giliran_events', CAST(seq AS TEXT)) FROM appended",
+                args![now, payload],
+            )
+            .await?
+        }
+        // SQLite runs in the server's process, where a statement costs no round trip.
+        Dialect::Sqlite => {
+            let seq = tx
+                .scalar(
+                    "UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+                    args![],
+                )
+                .await?;
+            tx.execute(
+                "INSERT INTO events (seq, at, payload) VALUES ($1, $2, $3)",
+                args![seq, now, payload],
+            )
+            .await?;
+            seq
+        }
+    };
     Ok(u64::try_from(seq).unwrap_or(0))
 }
 

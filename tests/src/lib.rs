@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::wire::{ErrorCode, IssuedTicket, LoginResponse, Service, Ticket, User};
 use giliran_server::clock::Clock;
 use giliran_server::config::Args;
@@ -301,24 +301,15 @@ impl TestServer {
     /// service's kept count of waiting tickets matches its tickets.
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
-            let miscounted: Vec<(String, i64, i64)> = running
+            let miscounted: Vec<(Uuid, NaiveDate, i64, i64)> = running
                 .store
                 .db
-                .fetch_all(
-                    "SELECT CAST(d.business_day AS TEXT), CAST(d.waiting AS BIGINT), \
-                       (SELECT COUNT(*) FROM tickets t WHERE t.service_id = d.service_id \
-                          AND t.business_day = d.business_day AND t.status = 'waiting') \
-                     FROM daily_sequences d",
-                    Vec::new(),
-                )
+                .fetch_all(giliran_load::ledger::MISCOUNTED, Vec::new())
                 .await
-                .expect("reading the waiting counts")
-                .into_iter()
-                .filter(|(_, kept, actual)| kept != actual)
-                .collect();
+                .expect("reading the waiting counts");
             assert!(
                 miscounted.is_empty(),
-                "kept waiting counts differ from the tickets (day, kept, actual): {miscounted:?}"
+                "kept waiting counts differ from the tickets (service, day, kept, actual): {miscounted:?}"
             );
             running.stop().await.expect("server stops cleanly");
         }

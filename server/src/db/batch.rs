@@ -20,8 +20,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 /// waits, and keeps a batch within PostgreSQL's per-transaction cache of 64 subtransactions.
 const MAX_MEMBERS: usize = 32;
 
-/// A batch's outcome, once its commit has been tried.
-type Outcome = Option<Result<(), Arc<sqlx::Error>>>;
+/// A batch's outcome, once its commit has been tried: why it failed, if it did.
+type Outcome = Option<Result<(), String>>;
 
 /// The writers' queue of one server to one database.
 pub struct Batcher<D: Database> {
@@ -30,7 +30,7 @@ pub struct Batcher<D: Database> {
     begin: &'static str,
     /// Run first in each batch. PostgreSQL: the event counter's row lock, so the batches of two
     /// replicas never hold each other's rows in opposite orders.
-    first: Option<&'static str>,
+    first_statement: Option<&'static str>,
     state: Arc<Mutex<State<D>>>,
     /// Changes waiting for their turn: while there are any, a finished change leaves the commit
     /// to the batch's later members.
@@ -102,11 +102,15 @@ where
     D: Database,
     for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
 {
-    pub fn new(pool: Pool<D>, begin: &'static str, first: Option<&'static str>) -> Arc<Self> {
+    pub fn new(
+        pool: Pool<D>,
+        begin: &'static str,
+        first_statement: Option<&'static str>,
+    ) -> Arc<Self> {
         Arc::new(Batcher {
             pool,
             begin,
-            first,
+            first_statement,
             state: Arc::new(Mutex::new(State {
                 open: None,
                 next_id: 0,
@@ -153,7 +157,7 @@ where
         let batcher = Arc::clone(self);
         tokio::spawn(async move { batcher.start_member().await })
             .await
-            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e.to_string())))?
+            .map_err(batch_error)?
     }
 
     async fn start_member(self: Arc<Self>) -> Result<Member<D>, sqlx::Error> {
@@ -178,7 +182,7 @@ where
             }
             None => {
                 let mut tx = self.pool.begin_with(self.begin).await?;
-                if let Some(sql) = self.first {
+                if let Some(sql) = self.first_statement {
                     sqlx::raw_sql(sql).execute(&mut *tx).await?;
                 }
                 let id = guard.next_id;
@@ -258,9 +262,7 @@ where
             }
             committed(&mut done).await
         });
-        finishing
-            .await
-            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e.to_string())))?
+        finishing.await.map_err(batch_error)?
     }
 }
 
@@ -288,10 +290,8 @@ async fn committed(done: &mut watch::Receiver<Outcome>) -> Result<(), sqlx::Erro
     };
     match outcome {
         Some(Ok(())) => Ok(()),
-        Some(Err(err)) => Err(shared(&err)),
-        None => Err(sqlx::Error::Io(std::io::Error::other(
-            "the batch was given up before its commit",
-        ))),
+        Some(Err(why)) => Err(batch_error(why)),
+        None => Err(batch_error("the batch was given up before its commit")),
     }
 }
 
@@ -335,7 +335,11 @@ where
     let Some(open) = guard.open.take() else {
         return;
     };
-    let outcome = open.tx.commit().await.map_err(Arc::new);
+    let outcome = open
+        .tx
+        .commit()
+        .await
+        .map_err(|err| format!("the commit failed: {err}"));
     if outcome.is_ok() {
         counts.commits.fetch_add(1, Ordering::Relaxed);
         counts
@@ -349,14 +353,12 @@ where
 fn fail_batch<D: Database>(guard: &mut OwnedMutexGuard<State<D>>, err: &sqlx::Error) {
     if let Some(open) = guard.open.take() {
         open.done
-            .send_replace(Some(Err(Arc::new(sqlx::Error::Io(std::io::Error::other(
-                format!("the shared transaction failed: {err}"),
-            ))))));
+            .send_replace(Some(Err(format!("the shared transaction failed: {err}"))));
     }
 }
 
-/// A failed commit, as each of its members reports it: the database was away or refused, and
-/// none of their changes happened, so trying again is right (503 `unavailable`).
-fn shared(err: &sqlx::Error) -> sqlx::Error {
-    sqlx::Error::Io(std::io::Error::other(format!("the commit failed: {err}")))
+/// A batch that failed, as each of its members reports it: the database was away or refused,
+/// and none of their changes happened, so trying again is right (503 `unavailable`).
+fn batch_error(why: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(why.to_string()))
 }

@@ -284,7 +284,9 @@ pub struct Truth {
 
 const TICKETS: &str = "SELECT id, service_id, business_day, number FROM tickets";
 const EVENTS: &str = "SELECT seq, payload FROM events ORDER BY seq";
-const MISCOUNTED: &str = "SELECT service_id, business_day, kept, actual FROM ( \
+/// Each service's day whose kept count of waiting tickets (`daily_sequences.waiting`, kept by
+/// triggers) differs from its waiting tickets: service, day, kept, actual. Empty when all agree.
+pub const MISCOUNTED: &str = "SELECT service_id, business_day, kept, actual FROM ( \
      SELECT d.service_id, d.business_day, CAST(d.waiting AS BIGINT) AS kept, \
        (SELECT COUNT(*) FROM tickets t WHERE t.service_id = d.service_id \
           AND t.business_day = d.business_day AND t.status = 'waiting') AS actual \

@@ -105,6 +105,39 @@ impl CallPolicy {
     }
 }
 
+/// Why a waiting ticket stands where it does in the call order, for staff to see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallReason {
+    /// A priority patient (elderly, pregnant, disabled, emergency): ahead of fresh regular
+    /// tickets.
+    Priority,
+    /// A regular ticket that has waited the longest allowed behind priority tickets: it now
+    /// ranks with them, by queue time.
+    WaitedLongest,
+    /// A regular ticket in queue order.
+    InTurn,
+}
+
+impl CallPolicy {
+    /// Why a ticket sits where it does in the call order at `now`.
+    pub fn reason(
+        &self,
+        priority: Priority,
+        queued_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> CallReason {
+        if priority.is_priority() {
+            CallReason::Priority
+        } else if self.order_key(priority, queued_at, now).rank == 0 {
+            CallReason::WaitedLongest
+        } else {
+            CallReason::InTurn
+        }
+    }
+}
+
 /// How many recent calls of a service the wait estimate looks at.
 pub const ETA_SAMPLE_CALLS: usize = 11;
 
@@ -145,6 +178,24 @@ mod tests {
         assert!(regular_old < elderly);
         // Exactly at the maximum counts as too long.
         assert_eq!(policy.order_key(Priority::Regular, at(30), now).rank, 0);
+    }
+
+    #[test]
+    fn staff_see_why_a_ticket_goes_first() {
+        let policy = CallPolicy::default();
+        let now = at(60);
+        assert_eq!(
+            policy.reason(Priority::Pregnant, at(59), now),
+            CallReason::Priority
+        );
+        assert_eq!(
+            policy.reason(Priority::Regular, at(30), now),
+            CallReason::WaitedLongest
+        );
+        assert_eq!(
+            policy.reason(Priority::Regular, at(31), now),
+            CallReason::InTurn
+        );
     }
 
     #[test]

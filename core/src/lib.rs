@@ -1,5 +1,5 @@
 //! Giliran's shared core: the wire types every client and the server speak, and the domain
-//! rules of the queue (ticket statuses, numbering, business days, patient input, call order).
+//! rules of the queue (ticket statuses, numbering, business days, patient input, call order, visits).
 //!
 //! Everything here is pure: no I/O, no clock of its own. The server, the display and the
 //! mobile apps call these functions so a rule lives in exactly one place.
@@ -19,6 +19,7 @@ pub mod opening_hours;
 pub mod patient;
 pub mod status;
 pub mod view;
+pub mod visit;
 pub mod wire;
 
 #[cfg(feature = "ffi")]

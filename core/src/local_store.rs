@@ -220,6 +220,22 @@ impl LocalStore {
         Ok(())
     }
 
+    /// This installation's id, sent with every ticket so the server holds one active ticket
+    /// per device even without a phone number: made once, at random, and kept.
+    pub fn device_id(&self) -> Result<String, LocalStoreError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO preferences (key, value) VALUES ('device_id', ?1)
+             ON CONFLICT (key) DO NOTHING",
+            params![format!("app-{}", Uuid::new_v4().simple())],
+        )?;
+        Ok(conn.query_row(
+            "SELECT value FROM preferences WHERE key = 'device_id'",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
     /// The counter a staff member worked at last, to open there again.
     pub fn last_counter(&self) -> Result<Option<Uuid>, LocalStoreError> {
         let value: Option<String> = self
@@ -339,6 +355,19 @@ mod tests {
         assert_eq!(store.last_counter().unwrap(), Some(GIGI));
         store.set_last_counter(None).unwrap();
         assert_eq!(store.last_counter().unwrap(), None);
+    }
+
+    #[test]
+    fn the_device_id_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("giliran.sqlite");
+        let first = LocalStore::open(&path).unwrap().device_id().unwrap();
+        assert!(first.starts_with("app-") && first.len() == 36, "{first}");
+        let again = LocalStore::open(&path).unwrap().device_id().unwrap();
+        assert_eq!(first, again, "the same installation keeps its id");
+        let other = LocalStore::in_memory().unwrap().device_id().unwrap();
+        assert_ne!(first, other);
+        assert!(crate::patient::validate_device_id(&first).is_ok());
     }
 
     #[test]

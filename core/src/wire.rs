@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::call_order::Priority;
+use crate::call_order::{CallReason, Priority};
 use crate::status::TicketStatus;
+use crate::visit::Station;
 
 /// A service (layanan, poli) patients queue for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +35,13 @@ pub struct Service {
     /// Whether a patient can take a ticket right now: open, and within its hours.
     #[serde(default)]
     pub accepting: bool,
+    /// Its kind of station in a visit.
+    #[serde(default)]
+    pub station: Station,
+    /// Where a visit goes when a ticket here is done (staff may choose otherwise); `null` when
+    /// the visit ends here. A registration station sends each patient to the poli they chose.
+    #[serde(default)]
+    pub next_service_id: Option<Uuid>,
 }
 
 /// A desk or a doctor's room (loket, ruang periksa) that calls patients.
@@ -94,10 +102,21 @@ pub struct Ticket {
     pub finished_at: Option<DateTime<Utc>>,
     /// All tickets of one patient's visit share it (a transfer continues the visit).
     pub visit_id: Uuid,
-    /// The ticket this one continues, when it came from a transfer.
+    /// The visit's booking code, shared by all its tickets (`261130A017`).
+    #[serde(default)]
+    pub booking_code: String,
+    /// The ticket this one continues: it came from a transfer, or the visit's previous
+    /// station was done and sent the patient here.
     pub transferred_from: Option<Uuid>,
-    /// The ticket that continues this one after a transfer; the same tracking token follows it.
+    /// The ticket that continues this one (after a transfer, or at the visit's next station
+    /// once this one was done); the same tracking token follows it.
     pub transferred_to: Option<Uuid>,
+    /// At a registration station: the poli the patient came for, where the visit goes next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_service_id: Option<Uuid>,
+    /// In a counter's waiting list: why the ticket stands where it does in the call order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_reason: Option<CallReason>,
     /// Present only for the ticket's owner and for staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientDetails>,
@@ -119,6 +138,10 @@ pub struct NewTicket {
     pub device_id: Option<String>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// When taking a registration station's ticket: the poli the patient came for, whose
+    /// queue they join once registered.
+    #[serde(default)]
+    pub destination_service_id: Option<Uuid>,
 }
 
 /// Answer to a new ticket. Keep the tracking token: it is the only way to follow or cancel it.
@@ -154,6 +177,21 @@ pub struct TransferRequest {
     /// current (called) ticket.
     #[serde(default)]
     pub ticket_id: Option<Uuid>,
+}
+
+/// `POST /api/v1/counters/{id}/complete` (the body is optional): where the visit goes next.
+/// Left out, the visit follows its route: a registration ticket to the patient's poli, any
+/// other to its service's next station, if it has one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    /// Send the patient on to this service instead (a laboratory before the pharmacy, say).
+    #[serde(default)]
+    pub next_service_id: Option<Uuid>,
+    /// The visit ends here, whatever the route says (no prescription, say).
+    #[serde(default)]
+    pub end_visit: bool,
 }
 
 /// `POST /api/v1/counters/{id}/requeue`: a skipped ticket waits again.
@@ -291,6 +329,12 @@ pub struct NewService {
     pub opens_at: Option<String>,
     #[serde(default)]
     pub closes_at: Option<String>,
+    /// Its kind of station in a visit; `poli` when left out.
+    #[serde(default)]
+    pub station: Station,
+    /// Where a visit goes when a ticket here is done.
+    #[serde(default)]
+    pub next_service_id: Option<Uuid>,
 }
 
 /// `PATCH /api/v1/admin/services/{id}`: fields left out stay as they are.
@@ -311,6 +355,62 @@ pub struct ServiceUpdate {
     pub opens_at: Option<String>,
     #[serde(default)]
     pub closes_at: Option<String>,
+    #[serde(default)]
+    pub station: Option<Station>,
+    /// The next station of a visit; `null` ends visits here.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub next_service_id: Option<Option<Uuid>>,
+}
+
+/// A field that is present, even as `null`: `Some(None)`. A missing one stays `None` through
+/// `#[serde(default)]`, so an update can tell "clear it" from "leave it".
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A station as a visit names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StationRef {
+    pub service_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub station: Station,
+}
+
+/// One station of a visit: the ticket it gave, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitStep {
+    pub station: StationRef,
+    pub ticket: Ticket,
+}
+
+/// `GET /api/v1/visits/{booking_code}`: a patient's visit through its stations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Visit {
+    pub booking_code: String,
+    pub visit_id: Uuid,
+    pub business_day: NaiveDate,
+    /// Every station so far, in order; the last is where the patient is now.
+    pub steps: Vec<VisitStep>,
+    /// The stations still ahead by the hospital's routes (staff may change them).
+    pub planned: Vec<StationRef>,
+    /// No ticket of the visit is waiting or called any more.
+    pub finished: bool,
+    /// Estimated seconds until the patient is next called, wherever that is; `null` when not
+    /// waiting or before there is data today.
+    pub eta_seconds: Option<u32>,
 }
 
 /// `POST /api/v1/admin/counters`.
@@ -764,6 +864,8 @@ pub enum ErrorCode {
     DisplayNotFound,
     /// 404: no active ticket for that phone number.
     NoActiveTicket,
+    /// 404: no visit with that booking code (or not one this token follows).
+    VisitNotFound,
     /// 503: the request took too long and was abandoned; check before repeating a change.
     Timeout,
     /// 503: the database does not answer.

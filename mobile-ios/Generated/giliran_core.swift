@@ -587,8 +587,9 @@ public protocol PatientClientProtocol: AnyObject, Sendable {
     func setNearThreshold(peopleAhead: UInt32?)  -> PatientClient
     
     /**
-     * Takes a ticket and keeps it (with its tracking token) on the phone. A patient who
-     * already holds one gets `Api { code: "active_ticket_exists" }`. Blocking.
+     * Takes a ticket and keeps it (with its tracking token) on the phone. A patient (this
+     * phone, or the phone number given) who already holds one gets
+     * `Api { code: "active_ticket_exists" }`. Blocking.
      */
     func takeTicket(serviceId: String, name: String?, phone: String?) throws  -> TicketInfo
     
@@ -597,6 +598,12 @@ public protocol PatientClientProtocol: AnyObject, Sendable {
      * change, reconnecting by itself whenever the network comes back.
      */
     func track(ticketId: String, observer: TicketObserver) throws  -> Tracking
+    
+    /**
+     * The whole visit of a ticket taken on this phone: every station so far, the ones ahead,
+     * and one wait estimate. Blocking.
+     */
+    func visit(ticketId: String) throws  -> VisitInfo
     
 }
 open class PatientClient: PatientClientProtocol, @unchecked Sendable {
@@ -731,8 +738,9 @@ open func setNearThreshold(peopleAhead: UInt32?) -> PatientClient  {
 }
     
     /**
-     * Takes a ticket and keeps it (with its tracking token) on the phone. A patient who
-     * already holds one gets `Api { code: "active_ticket_exists" }`. Blocking.
+     * Takes a ticket and keeps it (with its tracking token) on the phone. A patient (this
+     * phone, or the phone number given) who already holds one gets
+     * `Api { code: "active_ticket_exists" }`. Blocking.
      */
 open func takeTicket(serviceId: String, name: String?, phone: String?)throws  -> TicketInfo  {
     return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
@@ -757,6 +765,20 @@ open func track(ticketId: String, observer: TicketObserver)throws  -> Tracking  
             self.uniffiCloneHandle(),
         FfiConverterString.lower(ticketId),
         FfiConverterTypeTicketObserver_lower(observer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The whole visit of a ticket taken on this phone: every station so far, the ones ahead,
+     * and one wait estimate. Blocking.
+     */
+open func visit(ticketId: String)throws  -> VisitInfo  {
+    return try  FfiConverterTypeVisitInfo_lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
+        uniffiCallStatus in
+    uniffi_giliran_core_fn_method_patientclient_visit(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(ticketId),uniffiCallStatus
     )
 })
 }
@@ -1070,14 +1092,24 @@ public protocol StaffClientProtocol: AnyObject, Sendable {
     func callNext(counter: String) throws  -> TicketInfo?
     
     /**
-     * The current patient is done. Blocking.
+     * The current patient is done; the visit goes on by its route. Blocking.
      */
     func complete(counter: String) throws  -> TicketInfo
+    
+    /**
+     * The current patient is done, and their visit goes on as staff chose. Blocking.
+     */
+    func completeTo(counter: String, next: NextStation) throws  -> TicketInfo
     
     /**
      * The counters this user may work at. Blocking.
      */
     func counters() throws  -> [CounterInfo]
+    
+    /**
+     * Where a patient is: their visit by its booking code. Blocking.
+     */
+    func findVisit(bookingCode: String) throws  -> VisitInfo
     
     /**
      * The counter worked at last on this device, to open there again.
@@ -1118,6 +1150,11 @@ public protocol StaffClientProtocol: AnyObject, Sendable {
      * Back from the break. Blocking.
      */
     func resume(counter: String) throws  -> CounterInfo
+    
+    /**
+     * Every service, for choosing where to transfer a patient. Blocking.
+     */
+    func services() throws  -> [ServiceInfo]
     
     /**
      * The current patient did not come. Blocking.
@@ -1207,7 +1244,7 @@ open func callNext(counter: String)throws  -> TicketInfo?  {
 }
     
     /**
-     * The current patient is done. Blocking.
+     * The current patient is done; the visit goes on by its route. Blocking.
      */
 open func complete(counter: String)throws  -> TicketInfo  {
     return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
@@ -1220,6 +1257,20 @@ open func complete(counter: String)throws  -> TicketInfo  {
 }
     
     /**
+     * The current patient is done, and their visit goes on as staff chose. Blocking.
+     */
+open func completeTo(counter: String, next: NextStation)throws  -> TicketInfo  {
+    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
+        uniffiCallStatus in
+    uniffi_giliran_core_fn_method_staffclient_complete_to(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(counter),
+        FfiConverterTypeNextStation_lower(next),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The counters this user may work at. Blocking.
      */
 open func counters()throws  -> [CounterInfo]  {
@@ -1227,6 +1278,19 @@ open func counters()throws  -> [CounterInfo]  {
         uniffiCallStatus in
     uniffi_giliran_core_fn_method_staffclient_counters(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where a patient is: their visit by its booking code. Blocking.
+     */
+open func findVisit(bookingCode: String)throws  -> VisitInfo  {
+    return try  FfiConverterTypeVisitInfo_lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
+        uniffiCallStatus in
+    uniffi_giliran_core_fn_method_staffclient_find_visit(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(bookingCode),uniffiCallStatus
     )
 })
 }
@@ -1330,6 +1394,18 @@ open func resume(counter: String)throws  -> CounterInfo  {
     uniffi_giliran_core_fn_method_staffclient_resume(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(counter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every service, for choosing where to transfer a patient. Blocking.
+     */
+open func services()throws  -> [ServiceInfo]  {
+    return try  FfiConverterSequenceTypeServiceInfo.lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
+        uniffiCallStatus in
+    uniffi_giliran_core_fn_method_staffclient_services(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1979,16 +2055,34 @@ public struct ServiceInfo: Equatable, Hashable {
     public var `open`: Bool
     public var waiting: UInt32
     public var quotaLeft: UInt32?
+    /**
+     * Whether a ticket can be taken now: open, and within its hours.
+     */
+    public var accepting: Bool
+    /**
+     * Daily hours for taking tickets, `HH:MM`; both `None` for all day.
+     */
+    public var opensAt: String?
+    public var closesAt: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, code: String, name: String, `open`: Bool, waiting: UInt32, quotaLeft: UInt32?) {
+    public init(id: String, code: String, name: String, `open`: Bool, waiting: UInt32, quotaLeft: UInt32?, 
+        /**
+         * Whether a ticket can be taken now: open, and within its hours.
+         */accepting: Bool, 
+        /**
+         * Daily hours for taking tickets, `HH:MM`; both `None` for all day.
+         */opensAt: String?, closesAt: String?) {
         self.id = id
         self.code = code
         self.name = name
         self.`open` = `open`
         self.waiting = waiting
         self.quotaLeft = quotaLeft
+        self.accepting = accepting
+        self.opensAt = opensAt
+        self.closesAt = closesAt
     }
 
     
@@ -2012,7 +2106,10 @@ public struct FfiConverterTypeServiceInfo: FfiConverterRustBuffer {
                 name: FfiConverterString.read(from: &buf), 
                 open: FfiConverterBool.read(from: &buf), 
                 waiting: FfiConverterUInt32.read(from: &buf), 
-                quotaLeft: FfiConverterOptionUInt32.read(from: &buf)
+                quotaLeft: FfiConverterOptionUInt32.read(from: &buf), 
+                accepting: FfiConverterBool.read(from: &buf), 
+                opensAt: FfiConverterOptionString.read(from: &buf), 
+                closesAt: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2023,6 +2120,9 @@ public struct FfiConverterTypeServiceInfo: FfiConverterRustBuffer {
         FfiConverterBool.write(value.`open`, into: &buf)
         FfiConverterUInt32.write(value.waiting, into: &buf)
         FfiConverterOptionUInt32.write(value.quotaLeft, into: &buf)
+        FfiConverterBool.write(value.accepting, into: &buf)
+        FfiConverterOptionString.write(value.opensAt, into: &buf)
+        FfiConverterOptionString.write(value.closesAt, into: &buf)
     }
 }
 
@@ -2114,6 +2214,72 @@ public func FfiConverterTypeStaffUser_lower(_ value: StaffUser) -> RustBuffer {
 
 
 /**
+ * A station of a visit: a service, and what kind of station it is (`registration`, `poli`,
+ * `pharmacy`, `cashier`, `laboratory`, `radiology`, `other`).
+ */
+public struct StationInfo: Equatable, Hashable {
+    public var serviceId: String
+    public var code: String
+    public var name: String
+    public var kind: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(serviceId: String, code: String, name: String, kind: String) {
+        self.serviceId = serviceId
+        self.code = code
+        self.name = name
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StationInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStationInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StationInfo {
+        return
+            try StationInfo(
+                serviceId: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StationInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStationInfo_lift(_ buf: RustBuffer) throws -> StationInfo {
+    return try FfiConverterTypeStationInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStationInfo_lower(_ value: StationInfo) -> RustBuffer {
+    return FfiConverterTypeStationInfo.lower(value)
+}
+
+
+/**
  * A ticket as a screen shows it. From a queue list (staff) the position, wait and counter
  * may be unknown.
  */
@@ -2131,13 +2297,27 @@ public struct TicketInfo: Equatable, Hashable {
      * For staff only: the patient's name when they gave one.
      */
     public var patientName: String?
+    /**
+     * Still in a queue (waiting or called): the app keeps following it.
+     */
+    public var active: Bool
+    /**
+     * The visit's booking code, when known (not in a live queue's list).
+     */
+    public var bookingCode: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(id: String, number: String, status: TicketStatus, serviceId: String, peopleAhead: UInt32?, etaSeconds: UInt32?, counterNumber: UInt32?, counterName: String?, recalls: UInt32, 
         /**
          * For staff only: the patient's name when they gave one.
-         */patientName: String?) {
+         */patientName: String?, 
+        /**
+         * Still in a queue (waiting or called): the app keeps following it.
+         */active: Bool, 
+        /**
+         * The visit's booking code, when known (not in a live queue's list).
+         */bookingCode: String?) {
         self.id = id
         self.number = number
         self.status = status
@@ -2148,6 +2328,8 @@ public struct TicketInfo: Equatable, Hashable {
         self.counterName = counterName
         self.recalls = recalls
         self.patientName = patientName
+        self.active = active
+        self.bookingCode = bookingCode
     }
 
     
@@ -2175,7 +2357,9 @@ public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
                 counterNumber: FfiConverterOptionUInt32.read(from: &buf), 
                 counterName: FfiConverterOptionString.read(from: &buf), 
                 recalls: FfiConverterUInt32.read(from: &buf), 
-                patientName: FfiConverterOptionString.read(from: &buf)
+                patientName: FfiConverterOptionString.read(from: &buf), 
+                active: FfiConverterBool.read(from: &buf), 
+                bookingCode: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2190,6 +2374,8 @@ public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.counterName, into: &buf)
         FfiConverterUInt32.write(value.recalls, into: &buf)
         FfiConverterOptionString.write(value.patientName, into: &buf)
+        FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterOptionString.write(value.bookingCode, into: &buf)
     }
 }
 
@@ -2206,6 +2392,150 @@ public func FfiConverterTypeTicketInfo_lift(_ buf: RustBuffer) throws -> TicketI
 #endif
 public func FfiConverterTypeTicketInfo_lower(_ value: TicketInfo) -> RustBuffer {
     return FfiConverterTypeTicketInfo.lower(value)
+}
+
+
+/**
+ * A patient's visit through its stations under one booking code.
+ */
+public struct VisitInfo: Equatable, Hashable {
+    public var bookingCode: String
+    /**
+     * Every station so far, in order; the last is where the patient is now.
+     */
+    public var steps: [VisitStepInfo]
+    /**
+     * The stations still ahead by the hospital's routes.
+     */
+    public var planned: [StationInfo]
+    public var finished: Bool
+    /**
+     * Estimated seconds until the patient is next called, wherever that is.
+     */
+    public var etaSeconds: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bookingCode: String, 
+        /**
+         * Every station so far, in order; the last is where the patient is now.
+         */steps: [VisitStepInfo], 
+        /**
+         * The stations still ahead by the hospital's routes.
+         */planned: [StationInfo], finished: Bool, 
+        /**
+         * Estimated seconds until the patient is next called, wherever that is.
+         */etaSeconds: UInt32?) {
+        self.bookingCode = bookingCode
+        self.steps = steps
+        self.planned = planned
+        self.finished = finished
+        self.etaSeconds = etaSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VisitInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVisitInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VisitInfo {
+        return
+            try VisitInfo(
+                bookingCode: FfiConverterString.read(from: &buf), 
+                steps: FfiConverterSequenceTypeVisitStepInfo.read(from: &buf), 
+                planned: FfiConverterSequenceTypeStationInfo.read(from: &buf), 
+                finished: FfiConverterBool.read(from: &buf), 
+                etaSeconds: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VisitInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bookingCode, into: &buf)
+        FfiConverterSequenceTypeVisitStepInfo.write(value.steps, into: &buf)
+        FfiConverterSequenceTypeStationInfo.write(value.planned, into: &buf)
+        FfiConverterBool.write(value.finished, into: &buf)
+        FfiConverterOptionUInt32.write(value.etaSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitInfo_lift(_ buf: RustBuffer) throws -> VisitInfo {
+    return try FfiConverterTypeVisitInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitInfo_lower(_ value: VisitInfo) -> RustBuffer {
+    return FfiConverterTypeVisitInfo.lower(value)
+}
+
+
+/**
+ * One station of a visit with the ticket it gave.
+ */
+public struct VisitStepInfo: Equatable, Hashable {
+    public var station: StationInfo
+    public var ticket: TicketInfo
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(station: StationInfo, ticket: TicketInfo) {
+        self.station = station
+        self.ticket = ticket
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VisitStepInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVisitStepInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VisitStepInfo {
+        return
+            try VisitStepInfo(
+                station: FfiConverterTypeStationInfo.read(from: &buf), 
+                ticket: FfiConverterTypeTicketInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VisitStepInfo, into buf: inout [UInt8]) {
+        FfiConverterTypeStationInfo.write(value.station, into: &buf)
+        FfiConverterTypeTicketInfo.write(value.ticket, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitStepInfo_lift(_ buf: RustBuffer) throws -> VisitStepInfo {
+    return try FfiConverterTypeVisitStepInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitStepInfo_lower(_ value: VisitStepInfo) -> RustBuffer {
+    return FfiConverterTypeVisitStepInfo.lower(value)
 }
 
 
@@ -2346,6 +2676,95 @@ public func FfiConverterTypeGiliranError_lift(_ buf: RustBuffer) throws -> Gilir
 public func FfiConverterTypeGiliranError_lower(_ value: GiliranError) -> RustBuffer {
     return FfiConverterTypeGiliranError.lower(value)
 }
+
+
+/**
+ * Where a visit goes when staff finish a patient.
+ */
+
+public enum NextStation: Equatable, Hashable {
+    
+    /**
+     * By the hospital's route: a registration ticket to the patient's poli, any other to its
+     * service's next station, if it has one.
+     */
+    case byRoute
+    /**
+     * To this service instead.
+     */
+    case sendTo(serviceId: String
+    )
+    /**
+     * The visit ends here.
+     */
+    case endVisit
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NextStation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNextStation: FfiConverterRustBuffer {
+    typealias SwiftType = NextStation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NextStation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .byRoute
+        
+        case 2: return .sendTo(serviceId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .endVisit
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NextStation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .byRoute:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .sendTo(serviceId):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(serviceId, into: &buf)
+            
+        
+        case .endVisit:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextStation_lift(_ buf: RustBuffer) throws -> NextStation {
+    return try FfiConverterTypeNextStation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextStation_lower(_ value: NextStation) -> RustBuffer {
+    return FfiConverterTypeNextStation.lower(value)
+}
+
 
 
 /**
@@ -2735,6 +3154,31 @@ fileprivate struct FfiConverterSequenceTypeServiceInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStationInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [StationInfo]
+
+    public static func write(_ value: [StationInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStationInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StationInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StationInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStationInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
     typealias SwiftType = [TicketInfo]
 
@@ -2756,6 +3200,31 @@ fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVisitStepInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [VisitStepInfo]
+
+    public static func write(_ value: [VisitStepInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVisitStepInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VisitStepInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VisitStepInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVisitStepInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The announcement of a call, as the display speaks it and the apps show it: `language` is
  * `id` or `en`; `template` is the hospital's (from its settings), or the language's default
@@ -2769,6 +3238,20 @@ public func announcementText(language: String, template: String?, ticketNumber: 
         FfiConverterOptionString.lower(template),
         FfiConverterString.lower(ticketNumber),
         FfiConverterString.lower(counterName),uniffiCallStatus
+    )
+})
+}
+/**
+ * The server's base address from what the user typed in the settings or the camera read from
+ * the entrance poster's QR code (`http://192.168.1.10:8080`, `antrean.rsud.example`, the patient
+ * page's link): pass the result to `PatientClient` and `StaffClient`, and save it. A typed
+ * address without `http(s)://` gets `http://` on a LAN and `https://` otherwise.
+ */
+public func serverAddressFromText(text: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeGiliranError_lift) {
+        uniffiCallStatus in
+    uniffi_giliran_core_fn_func_server_address_from_text(
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
@@ -2791,6 +3274,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_giliran_core_checksum_func_announcement_text() != 60554) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_giliran_core_checksum_func_server_address_from_text() != 6057) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_giliran_core_checksum_method_tracking_stop() != 126) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2809,10 +3295,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_giliran_core_checksum_method_patientclient_set_near_threshold() != 20061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_giliran_core_checksum_method_patientclient_take_ticket() != 57956) {
+    if (uniffi_giliran_core_checksum_method_patientclient_take_ticket() != 51192) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_patientclient_track() != 39848) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_giliran_core_checksum_method_patientclient_visit() != 18106) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_ticketobserver_on_ticket() != 7704) {
@@ -2833,10 +3322,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_giliran_core_checksum_method_staffclient_call_next() != 1061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_giliran_core_checksum_method_staffclient_complete() != 41883) {
+    if (uniffi_giliran_core_checksum_method_staffclient_complete() != 43128) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_giliran_core_checksum_method_staffclient_complete_to() != 38266) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_staffclient_counters() != 19461) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_giliran_core_checksum_method_staffclient_find_visit() != 52869) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_staffclient_last_counter() != 614) {
@@ -2861,6 +3356,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_staffclient_resume() != 49620) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_giliran_core_checksum_method_staffclient_services() != 50394) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_giliran_core_checksum_method_staffclient_skip() != 3266) {

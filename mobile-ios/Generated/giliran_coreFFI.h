@@ -364,6 +364,11 @@ RustBuffer uniffi_giliran_core_fn_method_patientclient_take_ticket(uint64_t ptr,
 uint64_t uniffi_giliran_core_fn_method_patientclient_track(uint64_t ptr, RustBuffer ticket_id, uint64_t observer, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_PATIENTCLIENT_VISIT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_PATIENTCLIENT_VISIT
+RustBuffer uniffi_giliran_core_fn_method_patientclient_visit(uint64_t ptr, RustBuffer ticket_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_CLONE_TICKETOBSERVER
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_CLONE_TICKETOBSERVER
 uint64_t uniffi_giliran_core_fn_clone_ticketobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -444,9 +449,19 @@ RustBuffer uniffi_giliran_core_fn_method_staffclient_call_next(uint64_t ptr, Rus
 RustBuffer uniffi_giliran_core_fn_method_staffclient_complete(uint64_t ptr, RustBuffer counter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_COMPLETE_TO
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_COMPLETE_TO
+RustBuffer uniffi_giliran_core_fn_method_staffclient_complete_to(uint64_t ptr, RustBuffer counter, RustBuffer next, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_COUNTERS
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_COUNTERS
 RustBuffer uniffi_giliran_core_fn_method_staffclient_counters(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_FIND_VISIT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_FIND_VISIT
+RustBuffer uniffi_giliran_core_fn_method_staffclient_find_visit(uint64_t ptr, RustBuffer booking_code, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_LAST_COUNTER
@@ -489,6 +504,11 @@ RustBuffer uniffi_giliran_core_fn_method_staffclient_recall(uint64_t ptr, RustBu
 RustBuffer uniffi_giliran_core_fn_method_staffclient_resume(uint64_t ptr, RustBuffer counter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_SERVICES
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_SERVICES
+RustBuffer uniffi_giliran_core_fn_method_staffclient_services(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_SKIP
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_METHOD_STAFFCLIENT_SKIP
 RustBuffer uniffi_giliran_core_fn_method_staffclient_skip(uint64_t ptr, RustBuffer counter, RustCallStatus *_Nonnull out_status
@@ -502,6 +522,11 @@ RustBuffer uniffi_giliran_core_fn_method_staffclient_transfer(uint64_t ptr, Rust
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_FUNC_ANNOUNCEMENT_TEXT
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_FUNC_ANNOUNCEMENT_TEXT
 RustBuffer uniffi_giliran_core_fn_func_announcement_text(RustBuffer language, RustBuffer template, RustBuffer ticket_number, RustBuffer counter_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_FUNC_SERVER_ADDRESS_FROM_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_FN_FUNC_SERVER_ADDRESS_FROM_TEXT
+RustBuffer uniffi_giliran_core_fn_func_server_address_from_text(RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_GILIRAN_CORE_RUSTBUFFER_ALLOC
@@ -770,6 +795,12 @@ uint16_t uniffi_giliran_core_checksum_func_announcement_text(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_FUNC_SERVER_ADDRESS_FROM_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_FUNC_SERVER_ADDRESS_FROM_TEXT
+uint16_t uniffi_giliran_core_checksum_func_server_address_from_text(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_TRACKING_STOP
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_TRACKING_STOP
 uint16_t uniffi_giliran_core_checksum_method_tracking_stop(void
@@ -818,6 +849,12 @@ uint16_t uniffi_giliran_core_checksum_method_patientclient_track(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_PATIENTCLIENT_VISIT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_PATIENTCLIENT_VISIT
+uint16_t uniffi_giliran_core_checksum_method_patientclient_visit(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_TICKETOBSERVER_ON_TICKET
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_TICKETOBSERVER_ON_TICKET
 uint16_t uniffi_giliran_core_checksum_method_ticketobserver_on_ticket(void
@@ -860,9 +897,21 @@ uint16_t uniffi_giliran_core_checksum_method_staffclient_complete(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_COMPLETE_TO
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_COMPLETE_TO
+uint16_t uniffi_giliran_core_checksum_method_staffclient_complete_to(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_COUNTERS
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_COUNTERS
 uint16_t uniffi_giliran_core_checksum_method_staffclient_counters(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_FIND_VISIT
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_FIND_VISIT
+uint16_t uniffi_giliran_core_checksum_method_staffclient_find_visit(void
     
 );
 #endif
@@ -911,6 +960,12 @@ uint16_t uniffi_giliran_core_checksum_method_staffclient_recall(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_RESUME
 #define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_RESUME
 uint16_t uniffi_giliran_core_checksum_method_staffclient_resume(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_SERVICES
+#define UNIFFI_FFIDEF_UNIFFI_GILIRAN_CORE_CHECKSUM_METHOD_STAFFCLIENT_SERVICES
+uint16_t uniffi_giliran_core_checksum_method_staffclient_services(void
     
 );
 #endif

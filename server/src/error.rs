@@ -17,6 +17,8 @@ pub enum Entity {
     Display,
     /// A patient's waiting or called ticket, looked up by phone.
     ActiveTicket,
+    /// A visit, looked up by its booking code.
+    Visit,
 }
 
 /// What the store refuses, or a database failure.
@@ -287,6 +289,7 @@ fn store_parts(
                 Entity::User => C::UserNotFound,
                 Entity::Display => C::DisplayNotFound,
                 Entity::ActiveTicket => C::NoActiveTicket,
+                Entity::Visit => C::VisitNotFound,
             },
         ),
         StoreError::ServiceClosed => (StatusCode::CONFLICT, C::ServiceClosed),
@@ -366,6 +369,7 @@ impl std::fmt::Display for Entity {
             Entity::User => "user",
             Entity::Display => "display device",
             Entity::ActiveTicket => "active ticket for this phone number",
+            Entity::Visit => "visit with this booking code",
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use giliran_core::call_order::Priority;
 use giliran_core::status::TicketStatus;
+use giliran_core::visit::Station;
 use serde::Deserialize;
 
 /// The language of what a person reads.
@@ -49,6 +50,22 @@ impl Language {
             (Language::Id, P::Disabled) => "disabilitas",
             (Language::Id, P::Emergency) => "darurat",
             (Language::En, priority) => priority.as_str(),
+        }
+    }
+
+    /// A kind of station as a word for people.
+    pub fn station(self, station: Station) -> &'static str {
+        use Station as S;
+        match (self, station) {
+            (Language::Id, S::Registration) => "pendaftaran",
+            (Language::Id, S::Poli) => "poli / ruang periksa",
+            (Language::Id, S::Pharmacy) => "farmasi",
+            (Language::Id, S::Cashier) => "kasir",
+            (Language::Id, S::Laboratory) => "laboratorium",
+            (Language::Id, S::Radiology) => "radiologi",
+            (Language::Id, S::Other) => "lainnya",
+            (Language::En, S::Poli) => "clinic / doctor's room",
+            (Language::En, station) => station.as_str(),
         }
     }
 

@@ -13,6 +13,7 @@
   const TICKET_KEY = 'giliran.ticket';
   const DEVICE_KEY = 'giliran.device';
   const FINISHED = ['done', 'skipped', 'cancelled', 'expired'];
+  const ACTIVE = ['waiting', 'called'];
 
   // --- What this browser remembers --------------------------------------------------------
 
@@ -150,20 +151,61 @@
     }
   }
 
+  // The stations of the visit, when it has more than one: done, here, and planned.
+  async function showVisit(kept, ticket) {
+    $('t-booking').textContent = ticket.booking_code ? `${texts.booking_code}: ${ticket.booking_code}` : '';
+    const section = $('t-visit');
+    if (!ticket.booking_code) return;
+    let visit;
+    try {
+      visit = await api('GET', `/api/v1/visits/${encodeURIComponent(ticket.booking_code)}`, { token: kept.token });
+    } catch {
+      return; // The ticket alone still shows; the list comes back with the next update.
+    }
+    const here = visit.steps.find((step) => step.ticket.id === ticket.id);
+    if (here) {
+      kept.service = here.station.name;
+      save(kept);
+    }
+    section.hidden = visit.steps.length + visit.planned.length < 2;
+    $('t-visit-title').textContent = texts.visit_title;
+    const list = $('t-visit-steps');
+    list.replaceChildren();
+    for (const step of visit.steps) {
+      const item = document.createElement('li');
+      const status = statusText[step.ticket.status] ?? step.ticket.status;
+      item.textContent = `${step.station.name} · ${step.ticket.number} · ${status}`;
+      if (step.ticket.id === ticket.id) item.setAttribute('aria-current', 'step');
+      list.append(item);
+    }
+    for (const station of visit.planned) {
+      const item = document.createElement('li');
+      item.className = 'planned';
+      item.textContent = `${station.name} · ${texts.visit_later}`;
+      list.append(item);
+    }
+  }
+
   async function refresh() {
     const kept = load();
     if (!kept) return showForm();
     try {
       let { ticket } = await api('GET', `/api/v1/tickets/${kept.id}`, { token: kept.token });
-      // A transfer continues the visit with a new ticket the same token follows.
-      if (ticket.status === 'transferred' && ticket.transferred_to) {
+      // The visit goes on with a new ticket the same token follows: a transfer, or the next
+      // station once this one was done (perhaps several while the page was closed).
+      let moved = false;
+      for (let hops = 0; hops < 16 && ticket.transferred_to && !ACTIVE.includes(ticket.status); hops++) {
         kept.id = ticket.transferred_to;
         kept.near = false;
-        save(kept);
-        follow(kept);
+        moved = true;
         ({ ticket } = await api('GET', `/api/v1/tickets/${kept.id}`, { token: kept.token }));
       }
+      if (moved) {
+        save(kept);
+        follow(kept);
+      }
       $('t-error').textContent = '';
+      await showVisit(kept, ticket);
       render(kept, ticket);
     } catch (error) {
       if (error.status === 401 || error.status === 404) {
@@ -207,6 +249,12 @@
   // --- Taking a ticket --------------------------------------------------------------------
 
   const form = $('take-form');
+  // Registering patients say which poli they came for; nobody else is asked.
+  form?.addEventListener('change', () => {
+    const field = $('destination-field');
+    const choice = form.querySelector('input[name="service_id"]:checked');
+    if (field) field.hidden = choice?.dataset.station !== 'registration';
+  });
   form?.addEventListener('submit', async (event) => {
     event.preventDefault();
     prepareSound();
@@ -220,6 +268,10 @@
       return;
     }
     const body = { service_id: choice.value, device_id: deviceId() };
+    const destination = $('destination');
+    if (choice.dataset.station === 'registration' && destination?.value) {
+      body.destination_service_id = destination.value;
+    }
     const name = form.elements.name.value.trim();
     const phone = form.elements.phone.value.trim();
     if (name) body.name = name;

@@ -9,7 +9,7 @@ use giliran_core::client::{
 };
 use giliran_core::events::{Event, Snapshot, StreamMessage};
 use giliran_core::status::TicketStatus;
-use giliran_core::wire::{ErrorCode, NewTicket, Service};
+use giliran_core::wire::{CompleteRequest, ErrorCode, NewTicket, Service};
 use giliran_tests::{ADMIN_PASSWORD, Backend, Relay, TestServer, on_both_backends};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -133,7 +133,9 @@ async fn patient_takes_a_ticket_and_sees_staff_call_them_to_counter_1(backend: B
     assert_eq!(seen.status, TicketStatus::Called);
     assert_eq!(seen.counter.as_ref().map(|c| c.number), Some(1));
 
-    desk.complete(loket1).await.expect("done");
+    desk.complete(loket1, &CompleteRequest::default())
+        .await
+        .expect("done");
     let seen = patient
         .ticket(issued.ticket.id, &issued.tracking_token)
         .await
@@ -280,7 +282,11 @@ async fn staff_work_a_counter_from_the_tablet(backend: Backend) {
         ("B-001", TicketStatus::Waiting, Some(first.id))
     );
     assert_eq!(moved.visit_id, first.visit_id);
-    assert_api_error(desk.complete(loket1).await, 409, ErrorCode::NoCurrentTicket);
+    assert_api_error(
+        desk.complete(loket1, &CompleteRequest::default()).await,
+        409,
+        ErrorCode::NoCurrentTicket,
+    );
 
     assert!(desk.pause(loket1).await.expect("a break").paused);
     assert_api_error(desk.call_next(loket1).await, 409, ErrorCode::CounterPaused);

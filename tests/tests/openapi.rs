@@ -64,6 +64,7 @@ fn every_error_code() -> Vec<ErrorCode> {
         C::RateLimited,
         C::DisplayNotFound,
         C::NoActiveTicket,
+        C::VisitNotFound,
         C::Timeout,
         C::Unavailable,
         C::Internal,
@@ -96,6 +97,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | C::RateLimited
             | C::DisplayNotFound
             | C::NoActiveTicket
+            | C::VisitNotFound
             | C::Timeout
             | C::Unavailable
             | C::Internal => {}
@@ -257,7 +259,9 @@ async fn every_documented_route_answers_strangers_without_a_server_error() {
     );
 
     for (method, path, _) in operations {
-        let url_path = path.replace("{id}", &Uuid::new_v4().to_string());
+        let url_path = path
+            .replace("{id}", &Uuid::new_v4().to_string())
+            .replace("{booking_code}", "261123A001");
         assert!(
             !url_path.contains('{'),
             "{path} has a parameter this test does not fill"

@@ -55,12 +55,16 @@ const COUNTER_1: &[Caller] = &[Staff1, Admin];
 const ADMINS: &[Caller] = &[Admin];
 const DISPLAY_READERS: &[Caller] = &[Display, Staff1, Staff2, Admin];
 const STREAM: &[Caller] = &[TrackingX, Display, Staff1, Staff2, Admin];
+/// Ticket X's visit: its patient, and any staff member finding where a patient is.
+const VISIT_X: &[Caller] = &[TrackingX, Staff1, Staff2, Admin];
 
 /// What `{id}` stands for in a path.
 #[derive(Debug, Clone, Copy)]
 enum Id {
     None,
     TicketX,
+    /// The booking code of ticket X's visit.
+    VisitX,
     Counter1,
     Service,
     User,
@@ -126,6 +130,13 @@ const TABLE: &[Row] = &[
         id: Id::TicketX,
         body: none,
         allowed: TICKET_X,
+    },
+    Row {
+        method: "get",
+        path: "/api/v1/visits/{booking_code}",
+        id: Id::VisitX,
+        body: none,
+        allowed: VISIT_X,
     },
     Row {
         method: "post",
@@ -474,6 +485,11 @@ impl Fixture {
     fn path(&self, row: &Row) -> String {
         let id = match row.id {
             Id::None => return row.path.to_owned(),
+            Id::VisitX => {
+                return row
+                    .path
+                    .replace("{booking_code}", &self.ticket_x.ticket.booking_code);
+            }
             Id::TicketX => self.ticket_x.ticket.id,
             Id::Counter1 => self.counter_1,
             Id::Service => self.service_b,
@@ -513,7 +529,11 @@ fn outcome_of(reply: &Reply, row: &Row) -> Outcome {
     );
     let denied = match status {
         401 | 403 => true,
-        404 => matches!(row.id, Id::TicketX) && reply.error_code() == ErrorCode::TicketNotFound,
+        404 => match row.id {
+            Id::TicketX => reply.error_code() == ErrorCode::TicketNotFound,
+            Id::VisitX => reply.error_code() == ErrorCode::VisitNotFound,
+            _ => false,
+        },
         _ => false,
     };
     if denied {

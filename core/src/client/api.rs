@@ -10,12 +10,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use super::address::server_address;
 use super::error::{ClientError, snippet};
 use super::stream::{StreamOptions, Subscription, Target};
 use crate::wire::{
-    CancelRequest, Counter, CounterQueue, DisplaySettings, ErrorCode, IssuedTicket, LoginRequest,
-    LoginResponse, NewTicket, RequeueRequest, Service, Ticket, TicketResult, TicketView,
-    TransferRequest, User,
+    CancelRequest, CompleteRequest, Counter, CounterQueue, DisplaySettings, ErrorCode,
+    IssuedTicket, LoginRequest, LoginResponse, NewTicket, RequeueRequest, Service, Ticket,
+    TicketResult, TicketView, TransferRequest, User, Visit,
 };
 
 /// A phone on hospital Wi-Fi may take a while to find the server, but not forever.
@@ -45,21 +46,10 @@ impl std::fmt::Debug for ApiClient {
 }
 
 impl ApiClient {
-    /// A client of the server at `base_url`, such as `https://antrean.rsud.example`.
+    /// A client of the server at `base_url`, such as `https://antrean.rsud.example` (read by
+    /// [`server_address`]).
     pub fn new(base_url: &str) -> Result<ApiClient, ClientError> {
-        let mut base = Url::parse(base_url)
-            .map_err(|e| ClientError::Config(format!("server address {base_url:?}: {e}")))?;
-        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-            return Err(ClientError::Config(format!(
-                "server address {base_url:?} must start with http:// or https://"
-            )));
-        }
-        if !base.path().ends_with('/') {
-            let path = format!("{}/", base.path());
-            base.set_path(&path);
-        }
-        base.set_query(None);
-        base.set_fragment(None);
+        let base = server_address(base_url)?;
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
@@ -216,9 +206,33 @@ impl ApiClient {
         self.ticket_action(counter, "recall", NO_BODY).await
     }
 
-    /// The current ticket is done.
-    pub async fn complete(&self, counter: Uuid) -> Result<Ticket, ClientError> {
-        self.ticket_action(counter, "complete", NO_BODY).await
+    /// The current ticket is done; the visit goes on by its route, or as `request` says. The
+    /// done ticket names the next one in `transferred_to`.
+    pub async fn complete(
+        &self,
+        counter: Uuid,
+        request: &CompleteRequest,
+    ) -> Result<Ticket, ClientError> {
+        self.ticket_action(counter, "complete", Some(request)).await
+    }
+
+    /// `GET /api/v1/visits/{code}`: a visit through its stations. A patient sends the
+    /// tracking token of its tickets; staff send none and use the session.
+    pub async fn visit(
+        &self,
+        booking_code: &str,
+        tracking_token: Option<&str>,
+    ) -> Result<Visit, ClientError> {
+        let mut url = self.url("api/v1/visits/")?;
+        // The code is the path's last segment, escaped whatever was typed.
+        url.path_segments_mut()
+            .map_err(|()| ClientError::Config("the server address cannot take a path".into()))?
+            .pop_if_empty()
+            .push(booking_code);
+        let path = url.path().trim_start_matches(self.base.path()).to_owned();
+        let token = tracking_token.map(str::to_owned).or_else(|| self.token());
+        self.call(Method::GET, &path, token.as_deref(), NO_BODY)
+            .await
     }
 
     /// The current patient did not come.
@@ -435,7 +449,7 @@ mod tests {
 
     #[test]
     fn an_address_that_is_not_http_is_a_configuration_error() {
-        for bad in ["", "rs.example", "ftp://rs.example", "mailto:it@rs.example"] {
+        for bad in ["", "ftp://rs.example", "mailto:it@rs.example"] {
             assert!(
                 matches!(ApiClient::new(bad), Err(ClientError::Config(_))),
                 "{bad:?}"

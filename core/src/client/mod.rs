@@ -5,11 +5,13 @@
 //! as a [`Subscription`] that owns reconnection, backoff and resume. Everything fails with one
 //! [`ClientError`]. The UniFFI layer for the apps wraps these; nothing here knows of FFI.
 
+mod address;
 mod api;
 pub mod backoff;
 mod error;
 pub mod stream;
 
+pub use address::server_address;
 pub use api::ApiClient;
 pub use backoff::Backoff;
 pub use error::ClientError;

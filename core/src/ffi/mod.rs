@@ -143,6 +143,15 @@ impl Drop for Tracking {
     }
 }
 
+/// The server's base address from what the user typed in the settings or the camera read from
+/// the entrance poster's QR code (`http://192.168.1.10:8080`, `antrean.rsud.example`, the patient
+/// page's link): pass the result to `PatientClient` and `StaffClient`, and save it. A typed
+/// address without `http(s)://` gets `http://` on a LAN and `https://` otherwise.
+#[uniffi::export]
+pub fn server_address_from_text(text: String) -> Result<String, GiliranError> {
+    Ok(crate::client::server_address(&text)?.to_string())
+}
+
 /// The announcement of a call, as the display speaks it and the apps show it: `language` is
 /// `id` or `en`; `template` is the hospital's (from its settings), or the language's default
 /// when empty or unusable.

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{GiliranError, PatientNotice, ServiceInfo, TicketInfo, Tracking, run_stream, runtime};
+use super::{
+    GiliranError, PatientNotice, ServiceInfo, TicketInfo, Tracking, VisitInfo, run_stream, runtime,
+};
 use crate::client::{ApiClient, StreamOptions};
 use crate::local_store::LocalStore;
 use crate::view::{Applied, PatientView, Reduce};
@@ -76,8 +78,9 @@ impl PatientClient {
         Ok(services.into_iter().map(ServiceInfo::from).collect())
     }
 
-    /// Takes a ticket and keeps it (with its tracking token) on the phone. A patient who
-    /// already holds one gets `Api { code: "active_ticket_exists" }`. Blocking.
+    /// Takes a ticket and keeps it (with its tracking token) on the phone. A patient (this
+    /// phone, or the phone number given) who already holds one gets
+    /// `Api { code: "active_ticket_exists" }`. Blocking.
     pub fn take_ticket(
         &self,
         service_id: String,
@@ -88,6 +91,7 @@ impl PatientClient {
             service_id: parse_id(&service_id, "service")?,
             name: name.filter(|n| !n.trim().is_empty()),
             phone: phone.filter(|p| !p.trim().is_empty()),
+            device_id: Some(self.store.device_id()?),
             ..NewTicket::default()
         };
         let issued = runtime().block_on(self.api.take_ticket(&request))?;
@@ -132,6 +136,16 @@ impl PatientClient {
         Ok(Arc::new(Tracking {
             task: task.abort_handle(),
         }))
+    }
+
+    /// The whole visit of a ticket taken on this phone: every station so far, the ones ahead,
+    /// and one wait estimate. Blocking.
+    pub fn visit(&self, ticket_id: String) -> Result<VisitInfo, GiliranError> {
+        let id = parse_id(&ticket_id, "ticket")?;
+        let token = self.tracking_token(id)?;
+        let ticket = runtime().block_on(self.api.ticket(id, &token))?;
+        let visit = runtime().block_on(self.api.visit(&ticket.booking_code, Some(&token)))?;
+        Ok((&visit).into())
     }
 
     /// Withdraws a waiting ticket. Blocking.

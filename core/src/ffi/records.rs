@@ -4,7 +4,7 @@
 use crate::events::TicketSummary;
 use crate::status::TicketStatus;
 use crate::view::{PatientNotice as ViewNotice, StaffQueue};
-use crate::wire::{Counter, CounterQueue, Service, Ticket, User};
+use crate::wire::{Counter, CounterQueue, Service, StationRef, Ticket, User, Visit};
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ServiceInfo {
@@ -14,6 +14,11 @@ pub struct ServiceInfo {
     pub open: bool,
     pub waiting: u32,
     pub quota_left: Option<u32>,
+    /// Whether a ticket can be taken now: open, and within its hours.
+    pub accepting: bool,
+    /// Daily hours for taking tickets, `HH:MM`; both `None` for all day.
+    pub opens_at: Option<String>,
+    pub closes_at: Option<String>,
 }
 
 impl From<Service> for ServiceInfo {
@@ -25,6 +30,9 @@ impl From<Service> for ServiceInfo {
             open: s.open,
             waiting: s.waiting,
             quota_left: s.quota_left,
+            accepting: s.accepting,
+            opens_at: s.opens_at,
+            closes_at: s.closes_at,
         }
     }
 }
@@ -44,6 +52,10 @@ pub struct TicketInfo {
     pub recalls: u32,
     /// For staff only: the patient's name when they gave one.
     pub patient_name: Option<String>,
+    /// Still in a queue (waiting or called): the app keeps following it.
+    pub active: bool,
+    /// The visit's booking code, when known (not in a live queue's list).
+    pub booking_code: Option<String>,
 }
 
 impl From<&Ticket> for TicketInfo {
@@ -59,6 +71,8 @@ impl From<&Ticket> for TicketInfo {
             counter_name: t.counter.as_ref().map(|c| c.name.clone()),
             recalls: t.recalls,
             patient_name: t.patient.as_ref().and_then(|p| p.name.clone()),
+            active: t.status.is_active(),
+            booking_code: Some(t.booking_code.clone()).filter(|c| !c.is_empty()),
         }
     }
 }
@@ -76,6 +90,8 @@ impl From<&TicketSummary> for TicketInfo {
             counter_name: None,
             recalls: 0,
             patient_name: None,
+            active: t.status.is_active(),
+            booking_code: None,
         }
     }
 }
@@ -138,6 +154,8 @@ impl From<&StaffQueue> for CounterQueueInfo {
             counter_name: Some(q.counter.name.clone()),
             recalls: c.recalls,
             patient_name: None,
+            active: true,
+            booking_code: None,
         });
         CounterQueueInfo {
             counter: (&q.counter).into(),
@@ -148,6 +166,78 @@ impl From<&StaffQueue> for CounterQueueInfo {
             skipped_today: q.today.skipped,
         }
     }
+}
+
+/// A station of a visit: a service, and what kind of station it is (`registration`, `poli`,
+/// `pharmacy`, `cashier`, `laboratory`, `radiology`, `other`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StationInfo {
+    pub service_id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+impl From<&StationRef> for StationInfo {
+    fn from(s: &StationRef) -> StationInfo {
+        StationInfo {
+            service_id: s.service_id.to_string(),
+            code: s.code.clone(),
+            name: s.name.clone(),
+            kind: s.station.as_str().to_owned(),
+        }
+    }
+}
+
+/// One station of a visit with the ticket it gave.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VisitStepInfo {
+    pub station: StationInfo,
+    pub ticket: TicketInfo,
+}
+
+/// A patient's visit through its stations under one booking code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VisitInfo {
+    pub booking_code: String,
+    /// Every station so far, in order; the last is where the patient is now.
+    pub steps: Vec<VisitStepInfo>,
+    /// The stations still ahead by the hospital's routes.
+    pub planned: Vec<StationInfo>,
+    pub finished: bool,
+    /// Estimated seconds until the patient is next called, wherever that is.
+    pub eta_seconds: Option<u32>,
+}
+
+impl From<&Visit> for VisitInfo {
+    fn from(v: &Visit) -> VisitInfo {
+        VisitInfo {
+            booking_code: v.booking_code.clone(),
+            steps: v
+                .steps
+                .iter()
+                .map(|s| VisitStepInfo {
+                    station: (&s.station).into(),
+                    ticket: (&s.ticket).into(),
+                })
+                .collect(),
+            planned: v.planned.iter().map(StationInfo::from).collect(),
+            finished: v.finished,
+            eta_seconds: v.eta_seconds,
+        }
+    }
+}
+
+/// Where a visit goes when staff finish a patient.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum NextStation {
+    /// By the hospital's route: a registration ticket to the patient's poli, any other to its
+    /// service's next station, if it has one.
+    ByRoute,
+    /// To this service instead.
+    SendTo { service_id: String },
+    /// The visit ends here.
+    EndVisit,
 }
 
 /// A logged-in staff member.

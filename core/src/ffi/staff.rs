@@ -7,12 +7,13 @@ use uuid::Uuid;
 
 use super::patient::open_store;
 use super::{
-    CounterInfo, CounterQueueInfo, GiliranError, StaffUser, TicketInfo, Tracking, run_stream,
-    runtime,
+    CounterInfo, CounterQueueInfo, GiliranError, NextStation, ServiceInfo, StaffUser, TicketInfo,
+    Tracking, VisitInfo, run_stream, runtime,
 };
 use crate::client::{ApiClient, StreamOptions};
 use crate::local_store::LocalStore;
 use crate::view::{Applied, Reduce, StaffView};
+use crate::wire::CompleteRequest;
 
 /// What the app implements to watch a counter's queue. Called on a core thread.
 #[uniffi::export(with_foreign)]
@@ -55,6 +56,12 @@ impl StaffClient {
         Ok(user)
     }
 
+    /// Every service, for choosing where to transfer a patient. Blocking.
+    pub fn services(&self) -> Result<Vec<ServiceInfo>, GiliranError> {
+        let services = runtime().block_on(self.api.services())?;
+        Ok(services.into_iter().map(ServiceInfo::from).collect())
+    }
+
     /// Ends the session on the server and here. Blocking.
     pub fn logout(&self) -> Result<(), GiliranError> {
         *self.user.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -86,10 +93,39 @@ impl StaffClient {
         Ok((&runtime().block_on(self.api.recall(id))?).into())
     }
 
-    /// The current patient is done. Blocking.
+    /// The current patient is done; the visit goes on by its route. Blocking.
     pub fn complete(&self, counter: String) -> Result<TicketInfo, GiliranError> {
+        self.complete_to(counter, NextStation::ByRoute)
+    }
+
+    /// The current patient is done, and their visit goes on as staff chose. Blocking.
+    pub fn complete_to(
+        &self,
+        counter: String,
+        next: NextStation,
+    ) -> Result<TicketInfo, GiliranError> {
         let id = self.working_at(&counter)?;
-        Ok((&runtime().block_on(self.api.complete(id))?).into())
+        let request = match next {
+            NextStation::ByRoute => CompleteRequest::default(),
+            NextStation::SendTo { service_id } => CompleteRequest {
+                next_service_id: Some(Uuid::parse_str(&service_id).map_err(|_| {
+                    GiliranError::Config {
+                        detail: format!("service {service_id:?} is not an id"),
+                    }
+                })?),
+                end_visit: false,
+            },
+            NextStation::EndVisit => CompleteRequest {
+                next_service_id: None,
+                end_visit: true,
+            },
+        };
+        Ok((&runtime().block_on(self.api.complete(id, &request))?).into())
+    }
+
+    /// Where a patient is: their visit by its booking code. Blocking.
+    pub fn find_visit(&self, booking_code: String) -> Result<VisitInfo, GiliranError> {
+        Ok((&runtime().block_on(self.api.visit(&booking_code, None))?).into())
     }
 
     /// The current patient did not come. Blocking.

@@ -109,8 +109,11 @@ pub fn ticket(summary: &TicketSummary) -> Ticket {
         called_at: None,
         finished_at: None,
         visit_id: Uuid::from_u128(summary.id.as_u128() + 0xF000_0000),
+        booking_code: format!("261123{}", summary.number.replace('-', "")),
         transferred_from: None,
         transferred_to: None,
+        destination_service_id: None,
+        call_reason: None,
         patient: None,
     }
 }

@@ -4,9 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use giliran_core::status::Action;
+use giliran_core::visit::RouteChoice;
 use giliran_core::wire::{
-    CancelRequest, Counter, CounterQueue, ErrorBody, RequeueRequest, Role, TicketResult,
-    TicketView, TransferRequest,
+    CancelRequest, CompleteRequest, Counter, CounterQueue, ErrorBody, RequeueRequest, Role,
+    TicketResult, TicketView, TransferRequest,
 };
 use tracing::instrument;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::docs::CounterRefusals;
-use super::extract::{ApiJson, ApiPath, Staff};
+use super::extract::{ApiJson, ApiPath, OptionalApiJson, Staff};
 use crate::error::{AppError, AppResult};
 use crate::store::Principal;
 
@@ -87,11 +88,12 @@ async fn act(
     staff: &Staff,
     id: Uuid,
     action: Action,
+    choice: Option<RouteChoice>,
 ) -> AppResult<Json<TicketView>> {
     ensure_assigned(&staff.0, id)?;
     let ticket = state
         .store
-        .act_on_current(id, action, &staff.1, state.now())
+        .act_on_current(id, action, choice, &staff.1, state.now())
         .await?;
     Ok(Json(TicketView { ticket }))
 }
@@ -112,26 +114,43 @@ async fn recall(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<TicketView>> {
-    act(&state, &staff, id, Action::Recall).await
+    act(&state, &staff, id, Action::Recall, None).await
 }
 
-/// The current ticket is done.
+/// The current ticket is done. The visit goes on by its route (a registration ticket to the
+/// patient's poli, any other to its service's next station, if any) unless the optional body
+/// says otherwise; the done ticket names the next one in `transferred_to`.
 #[utoipa::path(post, path = "/api/v1/counters/{id}/complete", tag = "staff",
     params(("id" = Uuid, Path, description = "Counter id")),
+    request_body(content = Option<CompleteRequest>, description = "Optional: where the visit goes next"),
     security(("session" = [])),
     responses(
         (status = 200, body = TicketView),
         CounterRefusals,
-        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 404, description = "`counter_not_found`, `service_not_found`", body = ErrorBody),
         (status = 409, description = "`no_current_ticket`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`; `invalid_field` for a next station that is this one, or both a next station and the visit's end", body = ErrorBody),
     ))]
 #[instrument(skip_all, fields(counter = %id))]
 async fn complete(
     State(state): State<AppState>,
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
+    OptionalApiJson(req): OptionalApiJson<CompleteRequest>,
 ) -> AppResult<Json<TicketView>> {
-    act(&state, &staff, id, Action::Complete).await
+    let choice = match (req.next_service_id, req.end_visit) {
+        (Some(_), true) => {
+            return Err(AppError::invalid(
+                "end_visit",
+                "either send the patient on (next_service_id) or end the visit, not both",
+            ));
+        }
+        (Some(next), false) => Some(RouteChoice::To(next)),
+        (None, true) => Some(RouteChoice::EndVisit),
+        (None, false) => None,
+    };
+    act(&state, &staff, id, Action::Complete, choice).await
 }
 
 /// The current patient did not come (no-show); the ticket can be requeued later.
@@ -150,7 +169,7 @@ async fn skip(
     staff: Staff,
     ApiPath(id): ApiPath<Uuid>,
 ) -> AppResult<Json<TicketView>> {
-    act(&state, &staff, id, Action::Skip).await
+    act(&state, &staff, id, Action::Skip, None).await
 }
 
 /// A skipped ticket of the counter's services waits again, at the back or at `position`.

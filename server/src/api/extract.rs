@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use giliran_core::wire::Role;
 use serde::de::DeserializeOwned;
@@ -41,6 +41,31 @@ where
         serde_json::from_value(value)
             .map(ApiJson)
             .map_err(|e| AppError::InvalidBody(e.to_string()))
+    }
+}
+
+/// A JSON object body that may be left out: no body at all means `T::default()`.
+#[derive(Debug)]
+pub struct OptionalApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers();
+        let has_body = headers.contains_key(TRANSFER_ENCODING)
+            || headers
+                .get(CONTENT_LENGTH)
+                .is_some_and(|length| length.as_bytes() != b"0");
+        if !has_body {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        let ApiJson(value) = ApiJson::from_request(req, state).await?;
+        Ok(OptionalApiJson(value))
     }
 }
 

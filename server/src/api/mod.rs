@@ -15,6 +15,7 @@ mod security_headers;
 mod services;
 mod stats;
 mod tickets;
+mod visits;
 
 use std::sync::Arc;
 
@@ -120,6 +121,7 @@ pub struct HttpConfig {
 fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(tickets::router())
+        .merge(visits::router())
         .merge(counters::router())
         .merge(accounts::router())
         .merge(services::router())

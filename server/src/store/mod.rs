@@ -13,6 +13,7 @@ mod seed;
 mod services;
 mod stats;
 mod tickets;
+mod visits;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use history::HistoryFilter;
 pub use revocations::{REVOKE_CHANNEL, Revoked};
 pub use seed::SeedOutcome;
 pub use tickets::IssueRequest;
+pub use visits::VisitReader;
 
 /// The database with the rules of this hospital: its business days and call order.
 #[derive(Clone, Debug)]
@@ -78,7 +80,8 @@ macro_rules! ticket_select {
         "SELECT t.id, t.visit_id, t.service_id, t.business_day, t.sequence, t.number, t.status, \
          t.priority, t.name, t.phone, t.device_id, t.tracking_token_hash, t.counter_id, \
          c.number AS counter_number, c.name AS counter_name, t.recalls, t.issued_at, t.queued_at, \
-         t.called_at, t.finished_at, t.transferred_from, t.transferred_to \
+         t.called_at, t.finished_at, t.transferred_from, t.transferred_to, t.booking_code, \
+         t.destination_service_id \
          FROM tickets t LEFT JOIN counters c ON c.id = t.counter_id "
     };
 }
@@ -110,6 +113,8 @@ pub(crate) struct TicketRow {
     pub finished_at: Option<DateTime<Utc>>,
     pub transferred_from: Option<Uuid>,
     pub transferred_to: Option<Uuid>,
+    pub booking_code: String,
+    pub destination_service_id: Option<Uuid>,
 }
 
 /// Where a waiting ticket stands: filled in for waiting tickets only.
@@ -151,6 +156,9 @@ impl TicketRow {
             visit_id: self.visit_id,
             transferred_from: self.transferred_from,
             transferred_to: self.transferred_to,
+            booking_code: self.booking_code,
+            destination_service_id: self.destination_service_id,
+            call_reason: None,
             patient,
         }
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use giliran_core::ServiceCode;
 use giliran_core::events::Event;
 use giliran_core::opening_hours::OpeningHours;
+use giliran_core::visit::{Station, check_route};
 use giliran_core::wire::{NewService, Service, ServiceUpdate};
 use serde_json::json;
 use uuid::Uuid;
@@ -25,6 +26,15 @@ struct ServiceRow {
     issued: Option<i64>,
     opens_at: Option<String>,
     closes_at: Option<String>,
+    #[sqlx(try_from = "String")]
+    station: Station,
+    next_service_id: Option<Uuid>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Route {
+    id: Uuid,
+    next_service_id: Option<Uuid>,
 }
 
 impl ServiceRow {
@@ -43,13 +53,16 @@ impl ServiceRow {
             accepting: self.open && hours.is_none_or(|h| h.contains(local)),
             opens_at: hours.map(|h| h.opens()),
             closes_at: hours.map(|h| h.closes()),
+            station: self.station,
+            next_service_id: self.next_service_id,
         }
     }
 }
 
 macro_rules! service_select {
     () => {
-        "SELECT s.id, s.code, s.name, s.open, s.daily_quota, s.opens_at, s.closes_at, \
+        "SELECT s.id, s.code, s.name, s.open, s.daily_quota, s.opens_at, s.closes_at, s.station, \
+           s.next_service_id, \
            (SELECT COUNT(*) FROM tickets t \
               WHERE t.service_id = s.id AND t.business_day = $1 AND t.status = 'waiting') AS waiting, \
            (SELECT ds.last_sequence - ds.number_base FROM daily_sequences ds \
@@ -92,6 +105,29 @@ fn check_quota(quota: u32) -> Result<Option<u32>, StoreError> {
         });
     }
     Ok((quota > 0).then_some(quota))
+}
+
+/// Refuses a next station that does not exist or would make visits go round in circles.
+async fn check_next_station(tx: &mut Tx, service: Uuid, next: Uuid) -> Result<(), StoreError> {
+    let routes: Vec<Route> = tx
+        .fetch_all("SELECT id, next_service_id FROM services", args![])
+        .await?;
+    if !routes.iter().any(|r| r.id == next) {
+        return Err(StoreError::Invalid {
+            field: "next_service_id",
+            message: "no such service".into(),
+        });
+    }
+    let next_of = |s: Uuid| {
+        routes
+            .iter()
+            .find(|r| r.id == s)
+            .and_then(|r| r.next_service_id)
+    };
+    check_route(service, next, next_of).map_err(|e| StoreError::Invalid {
+        field: "next_service_id",
+        message: e.to_string(),
+    })
 }
 
 impl Store {
@@ -171,9 +207,13 @@ impl Store {
         let hours = check_hours(new.opens_at.as_deref(), new.closes_at.as_deref())?;
         let id = Uuid::new_v4();
         let mut tx = self.db.begin().await?;
+        if let Some(next) = new.next_service_id {
+            check_next_station(&mut tx, id, next).await?;
+        }
         tx.execute(
-            "INSERT INTO services (id, code, name, daily_quota, open, opens_at, closes_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO services (id, code, name, daily_quota, open, opens_at, closes_at, created_at, \
+               station, next_service_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             args![
                 id,
                 code.as_str(),
@@ -182,7 +222,9 @@ impl Store {
                 new.open,
                 hours.map(|h| h.opens()),
                 hours.map(|h| h.closes()),
-                now
+                now,
+                new.station.as_str(),
+                new.next_service_id
             ],
         )
         .await
@@ -242,6 +284,23 @@ impl Store {
             tx.execute(
                 "UPDATE services SET opens_at = $1, closes_at = $2 WHERE id = $3",
                 args![hours.map(|h| h.opens()), hours.map(|h| h.closes()), id],
+            )
+            .await?;
+        }
+        if let Some(station) = update.station {
+            tx.execute(
+                "UPDATE services SET station = $1 WHERE id = $2",
+                args![station.as_str(), id],
+            )
+            .await?;
+        }
+        if let Some(next) = update.next_service_id {
+            if let Some(next) = next {
+                check_next_station(&mut tx, id, next).await?;
+            }
+            tx.execute(
+                "UPDATE services SET next_service_id = $1 WHERE id = $2",
+                args![next, id],
             )
             .await?;
         }

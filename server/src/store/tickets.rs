@@ -8,6 +8,7 @@ use giliran_core::patient::{
     PatientInputError, normalize_name, normalize_phone, validate_device_id,
 };
 use giliran_core::status::{Action, TicketStatus};
+use giliran_core::visit::{RouteChoice, Station, booking_code, next_station};
 use giliran_core::wire::{CounterQueue, NewTicket, QueueCounts, Ticket, TicketStatusView};
 use giliran_core::{call_order, format_ticket_number};
 use serde_json::json;
@@ -29,6 +30,8 @@ pub struct IssueRequest {
     pub phone: Option<String>,
     pub device_id: Option<String>,
     pub priority: Priority,
+    /// At a registration station: the poli the patient came for.
+    pub destination_service_id: Option<Uuid>,
 }
 
 impl TryFrom<NewTicket> for IssueRequest {
@@ -44,6 +47,7 @@ impl TryFrom<NewTicket> for IssueRequest {
                 .map(validate_device_id)
                 .transpose()?,
             priority: req.priority.unwrap_or_default(),
+            destination_service_id: req.destination_service_id,
         })
     }
 }
@@ -62,6 +66,9 @@ struct NewRow<'a> {
     token_hash: Vec<u8>,
     now: DateTime<Utc>,
     transferred_from: Option<Uuid>,
+    /// The visit's code; `None` for a visit's first ticket, whose number makes it.
+    booking_code: Option<String>,
+    destination_service_id: Option<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -71,6 +78,9 @@ struct ServiceGate {
     daily_quota: Option<i64>,
     opens_at: Option<String>,
     closes_at: Option<String>,
+    #[sqlx(try_from = "String")]
+    station: Station,
+    next_service_id: Option<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -214,6 +224,9 @@ impl Store {
         if !service.open || hours.is_some_and(|h| !h.contains(self.local_time(now))) {
             return Err(StoreError::ServiceClosed);
         }
+        if let Some(destination) = req.destination_service_id {
+            check_destination(&mut tx, &service, req.service_id, destination).await?;
+        }
         let row = NewRow {
             id: Uuid::new_v4(),
             visit_id: Uuid::new_v4(),
@@ -227,6 +240,8 @@ impl Store {
             token_hash,
             now,
             transferred_from: None,
+            booking_code: None,
+            destination_service_id: req.destination_service_id,
         };
         let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
         let ahead = self.ahead_of_new(&mut tx, &ticket, now).await?;
@@ -357,8 +372,7 @@ impl Store {
             return Err(StoreError::CounterPaused);
         }
         if let Some(current) = current_of(&mut tx, counter_id).await? {
-            self.change_status(&mut tx, &current, Action::Complete, now)
-                .await?;
+            self.finish_at_station(&mut tx, &current, None, now).await?;
         }
         let next = self
             .next_for_counter(&mut tx, counter_id, today, now)
@@ -447,11 +461,81 @@ impl Store {
         Ok(None)
     }
 
-    /// Recall, complete or skip the counter's current ticket.
+    /// Completes a called ticket and, when the visit goes on, issues its next station's
+    /// ticket; returns the done ticket, naming its continuation.
+    async fn finish_at_station(
+        &self,
+        tx: &mut Tx,
+        row: &TicketRow,
+        choice: Option<RouteChoice>,
+        now: DateTime<Utc>,
+    ) -> Result<TicketRow, StoreError> {
+        let mut done = self.change_status(tx, row, Action::Complete, now).await?;
+        let here = service_gate(tx, row.service_id).await?;
+        let Some(next) = next_station(
+            here.station,
+            here.next_service_id,
+            row.destination_service_id,
+            choice,
+        ) else {
+            return Ok(done);
+        };
+        if next == row.service_id {
+            return Err(StoreError::Invalid {
+                field: "next_service_id",
+                message: "the patient is already at that station".into(),
+            });
+        }
+        let continued = self.continue_visit(tx, &done, next, now).await?;
+        done.transferred_to = Some(continued);
+        Ok(done)
+    }
+
+    /// Issues the ticket that carries `row`'s visit on in `to_service`: that service's next
+    /// number, the same visit, booking code, tracking token, patient and priority; links the two
+    /// tickets and tells the new queue. Staff decide where a visit goes, so the target's quota
+    /// and hours, which limit patients, do not apply. Returns the new ticket's id.
+    async fn continue_visit(
+        &self,
+        tx: &mut Tx,
+        row: &TicketRow,
+        to_service: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let target = service_gate(tx, to_service).await?;
+        let new = NewRow {
+            id: Uuid::new_v4(),
+            visit_id: row.visit_id,
+            service_id: to_service,
+            service_code: &target.code,
+            day: self.today(now),
+            priority: row.priority,
+            name: row.name.clone(),
+            phone: row.phone.clone(),
+            device_id: row.device_id.clone(),
+            token_hash: row.tracking_token_hash.clone(),
+            now,
+            transferred_from: Some(row.id),
+            booking_code: Some(row.booking_code.clone()),
+            destination_service_id: None,
+        };
+        let ticket = insert_ticket(tx, &new).await?.1.summary(new.day);
+        tx.execute(
+            "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
+            args![new.id, row.id],
+        )
+        .await?;
+        emit(tx, &Event::Queued { ticket }, now).await?;
+        Ok(new.id)
+    }
+
+    /// Recall, complete or skip the counter's current ticket. A completed ticket's visit goes
+    /// on to its next station, by its route or by staff's `choice`.
     pub async fn act_on_current(
         &self,
         counter_id: Uuid,
         action: Action,
+        choice: Option<RouteChoice>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
@@ -460,8 +544,19 @@ impl Store {
         let current = current_of(&mut tx, counter_id)
             .await?
             .ok_or(StoreError::NoCurrentTicket)?;
-        let row = self.change_status(&mut tx, &current, action, now).await?;
+        let row = match action {
+            Action::Complete => {
+                self.finish_at_station(&mut tx, &current, choice, now)
+                    .await?
+            }
+            _ => self.change_status(&mut tx, &current, action, now).await?,
+        };
         audit_ticket(actor, action.as_str(), counter_id, &row)
+            .detail(json!({
+                "counter_id": counter_id,
+                "ticket_id": row.id,
+                "next_ticket_id": row.transferred_to,
+            }))
             .record(&mut tx, now)
             .await?;
         self.commit(tx).await?;
@@ -554,48 +649,30 @@ impl Store {
                 .ok_or(StoreError::NoCurrentTicket)?,
         };
         self.checked(&row, Action::Transfer, now)?;
-        let target = service_gate(&mut tx, to_service).await?;
+        service_gate(&mut tx, to_service).await?;
         if to_service == row.service_id {
             return Err(StoreError::Invalid {
                 field: "service_id",
                 message: "the ticket is already in that service".into(),
             });
         }
-        self.change_status(&mut tx, &row, Action::Transfer, now)
+        let transferred = self
+            .change_status(&mut tx, &row, Action::Transfer, now)
             .await?;
-        let new = NewRow {
-            id: Uuid::new_v4(),
-            visit_id: row.visit_id,
-            service_id: to_service,
-            service_code: &target.code,
-            day: self.today(now),
-            priority: row.priority,
-            name: row.name.clone(),
-            phone: row.phone.clone(),
-            device_id: row.device_id.clone(),
-            token_hash: row.tracking_token_hash.clone(),
-            now,
-            transferred_from: Some(row.id),
-        };
-        // Staff decide a transfer; the target's quota and opening limit patients, not them.
-        let ticket = insert_ticket(&mut tx, &new).await?.1.summary(new.day);
-        tx.execute(
-            "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
-            args![new.id, row.id],
-        )
-        .await?;
-        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        let new_id = self
+            .continue_visit(&mut tx, &transferred, to_service, now)
+            .await?;
         audit_ticket(actor, "transfer", counter_id, &row)
             .detail(json!({
                 "counter_id": counter_id,
                 "ticket_id": row.id,
                 "to_service_id": to_service,
-                "new_ticket_id": new.id,
+                "new_ticket_id": new_id,
             }))
             .record(&mut tx, now)
             .await?;
         self.commit(tx).await?;
-        self.ticket_with_standing(new.id, now, true).await
+        self.ticket_with_standing(new_id, now, true).await
     }
 
     /// What a counter's screen shows: its current ticket, who waits in call order, the skipped
@@ -664,7 +741,10 @@ impl Store {
                 eta_seconds: eta_seconds(line.ahead, &line.recent_calls),
             };
             line.ahead += 1;
-            waiting.push(row.into_ticket(today, standing, true));
+            let reason = self.policy.reason(row.priority, row.queued_at, now);
+            let mut ticket = row.into_ticket(today, standing, true);
+            ticket.call_reason = Some(reason);
+            waiting.push(ticket);
         }
 
         let mut today_counts = QueueCounts::default();
@@ -784,7 +864,8 @@ impl Store {
     }
 
     /// A followed ticket as it stands now, without the patient's details: what the patient's
-    /// stream sends. A transferred ticket is followed into its continuation.
+    /// stream sends. A ticket whose visit went on (a transfer, or the next station once done)
+    /// is followed into its continuation.
     pub async fn followed_ticket(
         &self,
         id: Uuid,
@@ -792,7 +873,7 @@ impl Store {
     ) -> Result<Ticket, StoreError> {
         let ticket = self.ticket_with_standing(id, now, false).await?;
         match ticket.transferred_to {
-            Some(next) if ticket.status == TicketStatus::Transferred => {
+            Some(next) if !ticket.status.is_active() => {
                 Box::pin(self.followed_ticket(next, now)).await
             }
             _ => Ok(ticket),
@@ -813,7 +894,7 @@ impl Store {
         self.with_standing(row, now, with_patient).await
     }
 
-    async fn with_standing(
+    pub(super) async fn with_standing(
         &self,
         row: TicketRow,
         now: DateTime<Utc>,
@@ -950,10 +1031,18 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow)
         .await?
         .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))?;
     let number = format_ticket_number(row.service_code, u32::try_from(shown).unwrap_or(u32::MAX));
+    let booking_code = row.booking_code.clone().unwrap_or_else(|| {
+        booking_code(
+            row.day,
+            row.service_code,
+            u32::try_from(sequence).unwrap_or(u32::MAX),
+        )
+    });
     tx.execute(
         "INSERT INTO tickets (id, visit_id, service_id, business_day, sequence, number, status, priority, \
-           name, phone, device_id, tracking_token_hash, issued_at, queued_at, transferred_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8, $9, $10, $11, $12, $12, $13)",
+           name, phone, device_id, tracking_token_hash, issued_at, queued_at, transferred_from, \
+           booking_code, destination_service_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)",
         args![
             row.id,
             row.visit_id,
@@ -967,7 +1056,9 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow)
             row.device_id.clone(),
             row.token_hash.clone(),
             row.now,
-            row.transferred_from
+            row.transferred_from,
+            booking_code.clone(),
+            row.destination_service_id
         ],
     )
     .await?;
@@ -994,6 +1085,8 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow)
         finished_at: None,
         transferred_from: row.transferred_from,
         transferred_to: None,
+        booking_code,
+        destination_service_id: row.destination_service_id,
     };
     Ok((shown, ticket))
 }
@@ -1010,14 +1103,46 @@ async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError>
         .ok_or(StoreError::NotFound(Entity::Counter))
 }
 
-/// What issuing into a service needs to know of it.
+/// What issuing into a service, or routing a visit on from it, needs to know of it.
 async fn service_gate(tx: &mut Tx, service_id: Uuid) -> Result<ServiceGate, StoreError> {
     tx.fetch_optional(
-        "SELECT code, open, daily_quota, opens_at, closes_at FROM services WHERE id = $1",
+        "SELECT code, open, daily_quota, opens_at, closes_at, station, next_service_id \
+         FROM services WHERE id = $1",
         args![service_id],
     )
     .await?
     .ok_or(StoreError::NotFound(Entity::Service))
+}
+
+/// A registration ticket may name the poli the patient came for: another service, not itself a
+/// registration station.
+async fn check_destination(
+    tx: &mut Tx,
+    service: &ServiceGate,
+    service_id: Uuid,
+    destination: Uuid,
+) -> Result<(), StoreError> {
+    let refuse = |message: &str| StoreError::Invalid {
+        field: "destination_service_id",
+        message: message.into(),
+    };
+    if service.station != Station::Registration {
+        return Err(refuse(
+            "only a ticket for a registration station names the poli the patient came for",
+        ));
+    }
+    let station: Option<String> = tx
+        .scalar_optional(
+            "SELECT station FROM services WHERE id = $1",
+            args![destination],
+        )
+        .await?;
+    match station.as_deref().and_then(Station::parse) {
+        None => Err(refuse("no such service")),
+        Some(_) if destination == service_id => Err(refuse("the patient is already here")),
+        Some(Station::Registration) => Err(refuse("the destination is another registration")),
+        Some(_) => Ok(()),
+    }
 }
 
 async fn ensure_counter_serves(

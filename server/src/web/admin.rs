@@ -10,6 +10,7 @@ use axum::http::header::HOST;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use giliran_core::announce::{Language as AnnounceLanguage, Template as AnnounceTemplate};
+use giliran_core::visit::Station;
 use giliran_core::wire::{
     AuditEntry, Counter, DayStats, DisplayDevice, DisplaySettings, HourStats, Role, Service, User,
 };
@@ -217,6 +218,33 @@ struct ServicesPage {
 }
 
 impl ServicesPage {
+    /// The kinds of station to choose from: (value, label, chosen).
+    fn stations(&self, current: &Station) -> Vec<(&'static str, &'static str, bool)> {
+        Station::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), self.t.lang.station(s), s == *current))
+            .collect()
+    }
+
+    fn goes_to(&self, service: &Service, next: &Service) -> bool {
+        service.next_service_id == Some(next.id)
+    }
+
+    fn station_name(&self, service: &Service) -> &'static str {
+        self.t.lang.station(service.station)
+    }
+
+    /// The next station's name, or that the visit ends.
+    fn route(&self, service: &Service) -> String {
+        service
+            .next_service_id
+            .and_then(|id| self.services.iter().find(|s| s.id == id))
+            .map_or_else(
+                || self.t.route_ends.to_owned(),
+                |s| format!("{} — {}", s.code, s.name),
+            )
+    }
+
     /// "07:00–14:00", or "all day" for a service without hours.
     fn hours(&self, service: &Service) -> String {
         match (&service.opens_at, &service.closes_at) {

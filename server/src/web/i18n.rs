@@ -101,6 +101,14 @@ pub struct Texts {
     pub complete: &'static str,
     pub skip: &'static str,
     pub transfer_to: &'static str,
+    /// A visit's code, on the console's current ticket.
+    pub booking_code: &'static str,
+    /// Where the current patient goes when done, by the route.
+    pub next_station: &'static str,
+    /// Done, and the visit ends here instead of going on.
+    pub complete_end_visit: &'static str,
+    /// Why a regular ticket is ahead of priority ones: it waited the longest allowed.
+    pub waited_longest: &'static str,
     pub transfer: &'static str,
     pub pause: &'static str,
     pub resume: &'static str,
@@ -230,6 +238,15 @@ pub struct Texts {
     pub voice: &'static str,
     pub voice_hint: &'static str,
     pub hours: &'static str,
+    /// At a registration station: the poli the patient came for.
+    pub destination: &'static str,
+    pub destination_unsure: &'static str,
+    /// A service's kind of station in a visit.
+    pub station: &'static str,
+    /// Where a visit goes when a service's ticket is done.
+    pub route_next: &'static str,
+    pub route_ends: &'static str,
+    pub route_hint: &'static str,
     pub opens_at: &'static str,
     pub closes_at: &'static str,
     pub all_day: &'static str,
@@ -277,6 +294,10 @@ pub static ID: Texts = Texts {
     complete: "Selesai",
     skip: "Lewati",
     transfer_to: "Alihkan ke layanan",
+    booking_code: "Kode booking",
+    next_station: "Setelah selesai ke",
+    complete_end_visit: "Selesai, kunjungan berakhir",
+    waited_longest: "Menunggu paling lama",
     transfer: "Alihkan",
     pause: "Jeda loket",
     resume: "Buka loket",
@@ -409,6 +430,12 @@ pub static ID: Texts = Texts {
     voice: "Suara",
     voice_hint: "Nama suara mesin ucap di layar; \"id\" adalah suara Indonesia espeak-ng.",
     hours: "Jam layanan",
+    destination: "Poli yang dituju",
+    destination_unsure: "Belum tahu — petugas pendaftaran yang menentukan",
+    station: "Jenis",
+    route_next: "Setelah selesai, lanjut ke",
+    route_ends: "— kunjungan selesai —",
+    route_hint: "Pasien mendapat nomor di layanan berikutnya secara otomatis; petugas tetap bisa memilih lain. Pendaftaran mengirim pasien ke poli yang dipilihnya.",
     opens_at: "Buka pukul",
     closes_at: "Tutup pukul",
     all_day: "sepanjang hari",
@@ -456,6 +483,10 @@ pub static EN: Texts = Texts {
     complete: "Done",
     skip: "Skip",
     transfer_to: "Transfer to service",
+    booking_code: "Booking code",
+    next_station: "When done, goes to",
+    complete_end_visit: "Done, visit ends here",
+    waited_longest: "Waited longest",
     transfer: "Transfer",
     pause: "Pause counter",
     resume: "Resume counter",
@@ -588,6 +619,12 @@ pub static EN: Texts = Texts {
     voice: "Voice",
     voice_hint: "The display's speech engine voice; \"id\" is espeak-ng's Indonesian voice.",
     hours: "Hours",
+    destination: "The clinic you came for",
+    destination_unsure: "Not sure — registration staff will decide",
+    station: "Kind",
+    route_next: "When done, continue to",
+    route_ends: "— visit ends —",
+    route_hint: "Patients get a number at the next service by themselves; staff can still choose another. Registration sends patients to the poli they chose.",
     opens_at: "Opens at",
     closes_at: "Closes at",
     all_day: "all day",
@@ -621,6 +658,9 @@ pub struct ScriptTexts {
     pub already_active: &'static str,
     pub choose_first: &'static str,
     pub saved: &'static str,
+    pub booking_code: &'static str,
+    pub visit_title: &'static str,
+    pub visit_later: &'static str,
     /// People ahead at which a patient is told their turn is near (the core's rule).
     pub near_threshold: u32,
 }
@@ -752,6 +792,9 @@ impl ScriptTexts {
             ),
             choose_first: pick("Pilih layanan dulu.", "Choose a service first."),
             saved: t.saved,
+            booking_code: pick("Kode booking", "Booking code"),
+            visit_title: pick("Kunjungan Anda hari ini", "Your visit today"),
+            visit_later: pick("berikutnya", "next"),
             near_threshold: giliran_core::view::DEFAULT_NEAR_THRESHOLD,
         }
     }

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use giliran_core::visit::Station;
 use giliran_core::wire::Service;
 
 use super::i18n::{Language, ScriptTexts, Texts};
@@ -29,6 +30,20 @@ struct PatientPage {
 impl PatientPage {
     fn any_open(&self) -> bool {
         self.services.iter().any(|s| s.accepting)
+    }
+
+    fn has_registration(&self) -> bool {
+        self.services
+            .iter()
+            .any(|s| s.station == Station::Registration && s.accepting)
+    }
+
+    /// What a patient registering may say they came for: any station but registration.
+    fn destinations(&self) -> Vec<&Service> {
+        self.services
+            .iter()
+            .filter(|s| s.station != Station::Registration)
+            .collect()
     }
 }
 

@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
+use giliran_core::call_order::CallReason;
+use giliran_core::visit::next_station;
 use giliran_core::wire::{Counter, CounterQueue, QueueCounts, Ticket};
 use uuid::Uuid;
 
@@ -46,6 +48,9 @@ pub struct TicketLine {
     pub taken: String,
     pub called: String,
     pub recalls: u32,
+    pub booking_code: String,
+    /// Why it stands where it does, when that is news: it waited the longest allowed.
+    pub reason: &'static str,
 }
 
 impl TicketLine {
@@ -69,6 +74,11 @@ impl TicketLine {
                 .map(|at| clock_time(store, at))
                 .unwrap_or_default(),
             recalls: ticket.recalls,
+            booking_code: ticket.booking_code.clone(),
+            reason: match ticket.call_reason {
+                Some(CallReason::WaitedLongest) => t.waited_longest,
+                _ => "",
+            },
         }
     }
 }
@@ -87,6 +97,8 @@ pub struct Panel {
     today: QueueCounts,
     /// Services a patient can be transferred to: (id, "A — Poli Umum").
     services: Vec<(Uuid, String)>,
+    /// Where the current patient's visit goes when done, by its route: "F — Farmasi".
+    next_station: Option<String>,
 }
 
 /// How many waiting patients the console lists; the count says how many more there are.
@@ -97,12 +109,24 @@ impl Panel {
         let t = lang.texts();
         let store = &state.store;
         let queue: CounterQueue = store.counter_queue(counter_id, state.now()).await?;
-        let services: Vec<(Uuid, String)> = store
-            .services(state.now())
-            .await?
-            .into_iter()
+        let all = store.services(state.now()).await?;
+        let services: Vec<(Uuid, String)> = all
+            .iter()
             .map(|s| (s.id, format!("{} — {}", s.code, s.name)))
             .collect();
+        let next_station = queue.current.as_ref().and_then(|current| {
+            let here = all.iter().find(|s| s.id == current.service_id)?;
+            let next = next_station(
+                here.station,
+                here.next_service_id,
+                current.destination_service_id,
+                None,
+            )?;
+            services
+                .iter()
+                .find(|(id, _)| *id == next)
+                .map(|(_, label)| label.clone())
+        });
         let line = |ticket: &Ticket| TicketLine::of(ticket, t, store, &services);
         Ok(Panel {
             t,
@@ -113,6 +137,7 @@ impl Panel {
             today: queue.today,
             counter: queue.counter,
             services,
+            next_station,
         })
     }
 

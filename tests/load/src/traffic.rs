@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use giliran_core::client::{ApiClient, Backoff, ClientError, StreamOptions, StreamUpdate};
 use giliran_core::events::{Event, StreamMessage};
-use giliran_core::wire::{ErrorCode, NewTicket, Service, Ticket};
+use giliran_core::wire::{CompleteRequest, ErrorCode, NewTicket, Service, Ticket};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::sync::watch;
@@ -271,6 +271,7 @@ async fn patient(world: PatientWorld, index: u64) {
             phone: person.as_ref().map(|p| p.phone.clone()),
             device_id: Some(Uuid::new_v4().to_string()),
             priority: person.as_ref().map(|p| p.priority),
+            destination_service_id: None,
         };
         let mut issued = None;
         while !*stopped.borrow() {
@@ -459,7 +460,9 @@ async fn counter(world: CounterWorld, index: u64) {
             let done = if skip {
                 staff.skip(counter_id).await
             } else {
-                staff.complete(counter_id).await
+                staff
+                    .complete(counter_id, &CompleteRequest::default())
+                    .await
             };
             match done {
                 Ok(_) => {

@@ -1,0 +1,70 @@
+//! A visit seen whole: staff find where a patient is by booking code; the patient follows every
+//! station of their morning with the tracking token their tickets share.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use giliran_core::wire::{ErrorBody, Visit};
+use tracing::instrument;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{ApiPath, Staff, bearer_token};
+use crate::error::{AppError, AppResult};
+use crate::store::VisitReader;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(visit))
+}
+
+/// Who asks: a staff session (bearer or the panel's cookie), else the patient's tracking token.
+enum Reader {
+    Staff,
+    Patient(String),
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match Staff::from_request_parts(parts, state).await {
+            Ok(_) => Ok(Reader::Staff),
+            // Not a session: a bearer token may still be a tracking token.
+            Err(AppError::Unauthorized(why)) => match bearer_token(&parts.headers)? {
+                Some(token) => Ok(Reader::Patient(token)),
+                None => Err(AppError::Unauthorized(why)),
+            },
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// A visit by its booking code: every station so far with its ticket, the stations planned
+/// ahead, whether it is finished, and the estimated wait until the patient is next called.
+/// Staff may look up any visit; a patient only their own, with the tracking token.
+#[utoipa::path(get, path = "/api/v1/visits/{booking_code}", tag = "patients",
+    params(("booking_code" = String, Path, description = "The visit's booking code, such as `261130A017`")),
+    security(("tracking_token" = []), ("session" = [])),
+    responses(
+        (status = 200, body = Visit),
+        (status = 401, description = "`unauthorized`: no bearer token", body = ErrorBody),
+        (status = 404, description = "`visit_not_found`: unknown code, or a tracking token of another visit", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn visit(
+    State(state): State<AppState>,
+    reader: Reader,
+    ApiPath(code): ApiPath<String>,
+) -> AppResult<Json<Visit>> {
+    let reader = match &reader {
+        Reader::Staff => VisitReader::Staff,
+        Reader::Patient(token) => VisitReader::Patient {
+            tracking_token: token,
+        },
+    };
+    Ok(Json(state.store.visit(&code, reader, state.now()).await?))
+}

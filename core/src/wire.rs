@@ -864,7 +864,7 @@ pub enum ErrorCode {
     DisplayNotFound,
     /// 404: no active ticket for that phone number.
     NoActiveTicket,
-    /// 404: no visit with that booking code (or not one this token follows).
+    /// 404: staff asked for a booking code no visit has.
     VisitNotFound,
     /// 503: the request took too long and was abandoned; check before repeating a change.
     Timeout,

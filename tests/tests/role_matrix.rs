@@ -529,11 +529,7 @@ fn outcome_of(reply: &Reply, row: &Row) -> Outcome {
     );
     let denied = match status {
         401 | 403 => true,
-        404 => match row.id {
-            Id::TicketX => reply.error_code() == ErrorCode::TicketNotFound,
-            Id::VisitX => reply.error_code() == ErrorCode::VisitNotFound,
-            _ => false,
-        },
+        404 => matches!(row.id, Id::TicketX) && reply.error_code() == ErrorCode::TicketNotFound,
         _ => false,
     };
     if denied {

@@ -339,7 +339,10 @@ async fn a_visit_goes_from_registration_to_the_poli_to_the_pharmacy_under_one_bo
     let budi = server.take("A", json!({})).await;
     visit(&server, &code, Some(&budi.tracking_token))
         .await
-        .assert_error(404, ErrorCode::VisitNotFound);
+        .assert_error(401, ErrorCode::Unauthorized);
+    visit(&server, "261123Z999", Some(&budi.tracking_token))
+        .await
+        .assert_error(401, ErrorCode::Unauthorized);
     visit(&server, &code, None)
         .await
         .assert_error(401, ErrorCode::Unauthorized);
@@ -666,7 +669,7 @@ async fn the_apps_client_follows_a_visit_and_sends_patients_on(backend: Backend)
         matches!(
             &stranger,
             Err(giliran_core::client::ClientError::Api {
-                code: ErrorCode::VisitNotFound,
+                code: ErrorCode::Unauthorized,
                 ..
             })
         ),

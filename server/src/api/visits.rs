@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{ApiPath, Staff, bearer_token};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, StoreError};
 use crate::store::VisitReader;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,14 +45,16 @@ impl FromRequestParts<AppState> for Reader {
 
 /// A visit by its booking code: every station so far with its ticket, the stations planned
 /// ahead, whether it is finished, and the estimated wait until the patient is next called.
-/// Staff may look up any visit; a patient only their own, with the tracking token.
+/// Staff may look up any visit; a patient only their own, with the tracking token. A token that
+/// is neither a session nor this visit's is refused the same whether the code exists or not, so
+/// codes cannot be probed with it.
 #[utoipa::path(get, path = "/api/v1/visits/{booking_code}", tag = "patients",
     params(("booking_code" = String, Path, description = "The visit's booking code, such as `261130A017`")),
     security(("tracking_token" = []), ("session" = [])),
     responses(
         (status = 200, body = Visit),
-        (status = 401, description = "`unauthorized`: no bearer token", body = ErrorBody),
-        (status = 404, description = "`visit_not_found`: unknown code, or a tracking token of another visit", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no bearer token, or one that is neither a session nor this visit's tracking token", body = ErrorBody),
+        (status = 404, description = "`visit_not_found`: staff asked for a code no visit has", body = ErrorBody),
     ))]
 #[instrument(skip_all)]
 async fn visit(
@@ -60,11 +62,23 @@ async fn visit(
     reader: Reader,
     ApiPath(code): ApiPath<String>,
 ) -> AppResult<Json<Visit>> {
-    let reader = match &reader {
-        Reader::Staff => VisitReader::Staff,
-        Reader::Patient(token) => VisitReader::Patient {
-            tracking_token: token,
-        },
-    };
-    Ok(Json(state.store.visit(&code, reader, state.now()).await?))
+    match &reader {
+        Reader::Staff => Ok(Json(
+            state
+                .store
+                .visit(&code, VisitReader::Staff, state.now())
+                .await?,
+        )),
+        Reader::Patient(token) => {
+            let reader = VisitReader::Patient {
+                tracking_token: token,
+            };
+            match state.store.visit(&code, reader, state.now()).await {
+                Err(StoreError::NotFound(_)) => Err(AppError::Unauthorized(
+                    "this token opens neither a staff session nor this visit",
+                )),
+                visit => Ok(Json(visit?)),
+            }
+        }
+    }
 }

@@ -2,7 +2,9 @@
 //! the `ffi` feature, generates its Kotlin bindings with the workspace's `uniffi-bindgen`,
 //! compiles them with the apps' shared Kotlin (`mobile-android/shared`) and runs the scenario in
 //! `mobile-android/shared/src/test/kotlin/id/giliran/shared/JvmScenario.kt`: a patient takes and
-//! follows a ticket, staff call and complete it, the patient's observer hears each step.
+//! follows a ticket, staff call and complete it, the patient's observer hears each step; the
+//! staff console's actions and the apps' screen models follow a recall, a transfer, a pause and
+//! a skip. Before it, the apps' presenters are checked alone (`checks/PresenterChecks.kt`).
 //!
 //! Needs a Java runtime, JNA (`/usr/share/java/jna.jar`, Debian's `libjna-java`, or
 //! `GILIRAN_JNA_JAR`) and kotlinc (`scripts/kotlin-tools` installs it from npm; `scripts/test`
@@ -26,6 +28,8 @@ const JVM_LIMIT: Duration = Duration::from_secs(180);
 
 /// The scenario's main class: `main` of JvmScenario.kt.
 const MAIN_CLASS: &str = "id.giliran.shared.JvmScenarioKt";
+/// The presenters' checks: made-up records, no server, no native library.
+const CHECKS_CLASS: &str = "id.giliran.shared.checks.PresenterChecksKt";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kotlin_bindings_follow_a_ticket_on_the_jvm() {
@@ -62,7 +66,6 @@ async fn kotlin_bindings_follow_a_ticket_on_the_jvm() {
         .arg(&generated);
     run("uniffi-bindgen generate", bindgen, BINDGEN_LIMIT).await;
     let bindgen_took = started.elapsed();
-    swift_bindings_are_current(&workspace, &target, &library, work.path()).await;
 
     let started = Instant::now();
     let shared = workspace.join("mobile-android/shared/src");
@@ -77,6 +80,21 @@ async fn kotlin_bindings_follow_a_ticket_on_the_jvm() {
     let jar = work.path().join("scenario.jar");
     compile(&kotlinc, &jna, &sources, &jar).await;
     let kotlinc_took = started.elapsed();
+
+    let mut checks = Command::new("java");
+    checks
+        .arg("-cp")
+        .arg(std::env::join_paths([&jar, &jna]).expect("a class path"))
+        .arg(CHECKS_CLASS);
+    let output = run_output("the presenters' checks on the JVM", checks, JVM_LIMIT).await;
+    assert!(
+        output.status.success(),
+        "the presenters' checks failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    print!("{}", String::from_utf8_lossy(&output.stdout));
 
     let server = TestServer::start(Backend::Sqlite).await;
     let data = work.path().join("data");
@@ -113,6 +131,8 @@ async fn kotlin_bindings_follow_a_ticket_on_the_jvm() {
          jvm {jvm_took:.1?}; {latency}\n"
     );
     let _ = std::io::stdout().lock().write_all(summary.as_bytes());
+    // Last, so that stale Swift bindings do not hide the Kotlin result.
+    swift_bindings_are_current(&workspace, &target, &library, work.path()).await;
 }
 
 /// The workspace's root: the parent of this crate.

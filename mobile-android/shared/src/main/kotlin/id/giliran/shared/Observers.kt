@@ -1,3 +1,5 @@
+// Observers of the core that record what they hear, in order, for a thread that waits on them:
+// the JVM scenario's checks, or any screen that reads the core's callbacks from its own thread.
 package id.giliran.shared
 
 import java.util.concurrent.BlockingQueue

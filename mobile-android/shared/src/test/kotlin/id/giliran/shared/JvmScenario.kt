@@ -1,5 +1,6 @@
 // The core's Kotlin bindings on the JVM against a live server: a patient takes and follows a
-// ticket, staff call and complete it, and the patient's observer hears each step. Run by
+// ticket, staff call and complete it, and the patient's observer hears each step; then the staff
+// console's rules and actions (ConsoleScenario.kt) and the saved server address. Run by
 // tests/tests/kotlin.rs; a failure prints "FAIL: …" and exits 1.
 //
 // Usage: JvmScenarioKt <server url> <admin password> <data dir>
@@ -26,30 +27,7 @@ const val STEP_MILLIS = 10_000L
 /** The whole scenario, so a hang fails instead of stalling the test run. */
 const val SCENARIO_MILLIS = 120_000L
 
-class ScenarioFailure(message: String) : AssertionError(message)
-
-fun expect(condition: Boolean, message: () -> String) {
-    if (!condition) throw ScenarioFailure(message())
-}
-
-fun <T> expectEqual(actual: T, expected: T, what: String) {
-    expect(actual == expected) { "$what: expected $expected, got $actual" }
-}
-
-fun step(text: String) = println("-- $text")
-
 fun millisSince(startNanos: Long, atNanos: Long = System.nanoTime()): Long = (atNanos - startNanos) / 1_000_000
-
-/** Runs [block], which must throw a [GiliranException] of type [E]; returns it. */
-inline fun <reified E : GiliranException> expectThrows(what: String, block: () -> Unit): E {
-    try {
-        block()
-    } catch (e: GiliranException) {
-        if (e is E) return e
-        throw ScenarioFailure("$what: expected ${E::class.simpleName}, got $e")
-    }
-    throw ScenarioFailure("$what: expected ${E::class.simpleName}, nothing was thrown")
-}
 
 fun main(args: Array<String>) {
     if (args.size != 3) {
@@ -68,6 +46,8 @@ fun main(args: Array<String>) {
     watchdog.start()
     val code = try {
         scenario(serverUrl = args[0], adminPassword = args[1], dataDir = File(args[2]))
+        consoleScenario(serverUrl = args[0], adminPassword = args[1], dataDir = File(args[2]))
+        serverAddressScenario(serverUrl = args[0], dataDir = File(args[2]))
         println("PASS: Kotlin scenario")
         0
     } catch (e: Throwable) {
@@ -81,6 +61,7 @@ fun main(args: Array<String>) {
 }
 
 fun scenario(serverUrl: String, adminPassword: String, dataDir: File) {
+    val presenter = TicketPresenter(IndonesianTexts)
     val patientDir = File(dataDir, "patient").apply { mkdirs() }.path
     val staffDir = File(dataDir, "staff").apply { mkdirs() }.path
 
@@ -112,7 +93,7 @@ fun scenario(serverUrl: String, adminPassword: String, dataDir: File) {
     expectEqual(taken.status, TicketStatus.WAITING, "status of the new ticket")
     expectEqual(taken.serviceId, umum.id, "service of the new ticket")
     expect(taken.number.startsWith("A-")) { "ticket number ${taken.number}" }
-    expectEqual(TicketPresenter.headline(taken.number), "Nomor ${taken.number}", "headline")
+    expectEqual(presenter.screen(taken).headline, "Nomor ${taken.number}", "headline")
 
     val first = observer.awaitTicket(STEP_MILLIS) { it.id == taken.id }
         ?: throw ScenarioFailure("no tracking state within $STEP_MILLIS ms: ${observer.history()}")
@@ -120,7 +101,7 @@ fun scenario(serverUrl: String, adminPassword: String, dataDir: File) {
     println("take ticket → first tracking state at the observer: $firstMillis ms (the take itself: $takeMillis ms)")
     expectEqual(first.ticket.status, TicketStatus.WAITING, "first tracked status")
     expectEqual(first.ticket.peopleAhead?.toLong(), 0L, "people ahead of the only ticket")
-    val waiting = TicketPresenter.screen(first.ticket)
+    val waiting = presenter.screen(first.ticket)
     println("   screen: $waiting")
     expectEqual(waiting.detail, "Anda berikutnya", "waiting detail")
     expectEqual(waiting.status, "Menunggu", "waiting status")
@@ -154,7 +135,7 @@ fun scenario(serverUrl: String, adminPassword: String, dataDir: File) {
     )
     println("call next → CALLED at the observer: ${millisSince(calledAt, heard.atNanos).coerceAtLeast(0)} ms")
     expectEqual(heard.ticket.counterNumber?.toLong(), 1L, "counter number of the call")
-    val calledScreen = TicketPresenter.screen(heard.ticket)
+    val calledScreen = presenter.screen(heard.ticket)
     println("   screen: $calledScreen")
     expectEqual(calledScreen.detail, "Silakan menuju Loket 1", "called detail")
     expectEqual(calledScreen.status, "Dipanggil", "called status")
@@ -188,8 +169,8 @@ fun scenario(serverUrl: String, adminPassword: String, dataDir: File) {
     expectEqual(calls.size, 1, "Called notices (${observer.notices()})")
     expectEqual(calls.single().counterNumber.toLong(), 1L, "counter of the Called notice")
     expectEqual(
-        TicketPresenter.notification(calls.single()),
-        "Nomor ${taken.number} dipanggil" to "Silakan menuju Loket 1",
+        presenter.notification(calls.single()),
+        TicketNotification("Nomor ${taken.number} dipanggil", "Silakan menuju Loket 1", urgent = true),
         "notification of the call",
     )
     expectEqual(patient.activeTicket(), null, "active ticket after completion")

@@ -37,6 +37,7 @@ try {
   await page.getByRole('button', { name: 'Ambil nomor' }).click();
   await page.locator('#t-number').filter({ hasText: 'A-001' }).waitFor();
   await audit('patient tracking');
+  const booking = (await page.locator('#t-booking').textContent()).split(': ')[1];
 
   await page.goto('/login');
   await audit('login');
@@ -61,6 +62,15 @@ try {
   await page.getByRole('button', { name: 'Panggil berikutnya' }).click();
   await page.locator('#current-number').filter({ hasText: 'A-001' }).waitFor();
   await audit('staff console');
+  await page.goto('/staff/visits');
+  await page.getByLabel('Kode booking').fill('BELUM-ADA');
+  await page.getByRole('button', { name: 'Cari' }).click();
+  await page.getByText('Tidak ada kunjungan dengan kode booking itu.').waitFor();
+  await audit('visit search, nothing found');
+  await page.getByLabel('Kode booking').fill(booking);
+  await page.getByRole('button', { name: 'Cari' }).click();
+  await page.getByText('Dipanggil ke Loket 1').waitFor();
+  await audit('visit found');
 } finally {
   await browser.close();
 }

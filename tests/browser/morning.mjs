@@ -175,6 +175,16 @@ try {
   await phone.locator('#t-status').filter({ hasText: 'selesai' }).waitFor();
   await phone.getByRole('button', { name: 'Ambil nomor baru' }).waitFor();
 
+  // Any staff member finds where a patient is by the booking code the patient's page shows.
+  const booking = (await phone.locator('#t-booking').textContent()).split(': ')[1];
+  check(/^\d{6}E001$/.test(booking), `the booking code is the day and the first number, not ${booking}`);
+  await console_.goto('/staff/visits');
+  await console_.getByLabel('Kode booking').fill(booking.toLowerCase());
+  await console_.getByRole('button', { name: 'Cari' }).click();
+  await console_.getByText('Kunjungan sudah selesai.').waitFor();
+  await console_.getByRole('cell', { name: 'E-001', exact: true }).waitFor();
+  await screenshot(console_, 'staff-visit');
+
   // --- CSRF: the session cookie alone changes nothing -------------------------------------
   const noToken = await page.request.post('/api/v1/admin/services', {
     data: { code: 'X', name: 'Palsu' },

@@ -15,7 +15,7 @@ pub fn server_address(text: &str) -> Result<Url, ClientError> {
     if text.is_empty() {
         return Err(ClientError::Config("the server address is empty".into()));
     }
-    let with_scheme = if text.contains("://") {
+    let with_scheme = if text.contains("://") || has_other_scheme(text) {
         text.to_owned()
     } else {
         format!("{}://{text}", default_scheme(text))
@@ -44,6 +44,18 @@ pub fn server_address(text: &str) -> Result<Url, ClientError> {
         url.set_path(&path);
     }
     Ok(url)
+}
+
+/// `mailto:…`, `tel:…`: a scheme without `//`, which must not be read as a host and port
+/// (`klinik-box:8080`).
+fn has_other_scheme(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(before, after)| {
+        !before.is_empty()
+            && before
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-')
+            && !after.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 fn default_scheme(text: &str) -> &'static str {
@@ -105,6 +117,7 @@ mod tests {
             ("   ", "empty"),
             ("ftp://rs.example", "http:// or https://"),
             ("mailto:rs@example.org", "http:// or https://"),
+            ("tel:+62211234567", "http:// or https://"),
             ("https://user:secret@rs.example", "user name or password"),
             ("http://", "server address"),
             ("http://exa mple.org", "server address"),

@@ -4,13 +4,15 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use giliran_core::call_order::CallReason;
+use giliran_core::status::TicketStatus;
 use giliran_core::visit::next_station;
-use giliran_core::wire::{Counter, CounterQueue, QueueCounts, Ticket};
+use giliran_core::wire::{Counter, CounterQueue, QueueCounts, Ticket, Visit, VisitStep};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::{Language, ScriptTexts, Texts};
@@ -18,14 +20,15 @@ use super::{Chrome, Page, SignedIn};
 use crate::api::AppState;
 use crate::api::counters::ensure_assigned;
 use crate::api::extract::ApiPath;
-use crate::error::AppError;
-use crate::store::Store;
+use crate::error::{AppError, StoreError};
+use crate::store::{Store, VisitReader};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff", get(pick_counter))
         .route("/staff/counters/{id}", get(console))
         .route("/staff/counters/{id}/panel", get(panel))
+        .route("/staff/visits", get(find_visit))
 }
 
 /// A time of today as the hospital's clock shows it.
@@ -220,4 +223,89 @@ async fn panel(
 ) -> Result<Page<Panel>, AppError> {
     ensure_assigned(&signed.principal, id)?;
     Ok(Page(Panel::load(&state, lang, id).await?))
+}
+
+#[derive(Template)]
+#[template(path = "staff_visit.html")]
+struct VisitPage {
+    c: Chrome,
+    t: &'static Texts,
+    /// As typed, shown again in the search box.
+    code: String,
+    visit: Option<Visit>,
+    store: Store,
+}
+
+impl VisitPage {
+    fn status(&self, step: &VisitStep) -> &'static str {
+        self.t.lang.status(step.ticket.status)
+    }
+
+    fn time(&self, at: &DateTime<Utc>) -> String {
+        clock_time(&self.store, *at)
+    }
+
+    /// Where the patient is now: waiting somewhere, called somewhere, or done.
+    fn where_now(&self, visit: &Visit) -> String {
+        let t = self.t;
+        let Some(last) = visit.steps.last().filter(|_| !visit.finished) else {
+            return t.visit_finished.to_owned();
+        };
+        match (&last.ticket.counter, last.ticket.people_ahead) {
+            (Some(counter), _) if last.ticket.status == TicketStatus::Called => {
+                format!("{} {}", t.visit_called_to, counter.name)
+            }
+            (_, Some(ahead)) => format!(
+                "{} {} · {} {}",
+                t.visit_waiting_at, last.station.name, ahead, t.waiting
+            ),
+            _ => format!("{} {}", t.visit_waiting_at, last.station.name),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct VisitQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// Where a patient is: any staff member looks a visit up by its booking code.
+async fn find_visit(
+    State(state): State<AppState>,
+    lang: Language,
+    signed: SignedIn,
+    Query(query): Query<VisitQuery>,
+) -> Result<Page<VisitPage>, AppError> {
+    let t = lang.texts();
+    let code = query.code.trim().to_owned();
+    let visit = if code.is_empty() {
+        None
+    } else {
+        match state
+            .store
+            .visit(&code, VisitReader::Staff, state.now())
+            .await
+        {
+            Ok(visit) => Some(visit),
+            Err(StoreError::NotFound(_)) => None,
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        t.find_visit,
+        "staff",
+        "/staff/visits",
+        Some(&signed),
+    )
+    .await?;
+    Ok(Page(VisitPage {
+        c,
+        t,
+        code,
+        visit,
+        store: state.store.clone(),
+    }))
 }

@@ -34,7 +34,7 @@ pub struct PatientClient {
     near_threshold: Option<u32>,
 }
 
-fn parse_id(id: &str, what: &str) -> Result<Uuid, GiliranError> {
+pub(super) fn parse_id(id: &str, what: &str) -> Result<Uuid, GiliranError> {
     Uuid::parse_str(id).map_err(|_| GiliranError::Config {
         detail: format!("{what} {id:?} is not an id"),
     })

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
-use super::patient::open_store;
+use super::patient::{open_store, parse_id};
 use super::{
     CounterInfo, CounterQueueInfo, GiliranError, NextStation, ServiceInfo, StaffUser, TicketInfo,
     Tracking, VisitInfo, run_stream, runtime,
@@ -29,12 +29,6 @@ pub struct StaffClient {
     api: ApiClient,
     store: Arc<LocalStore>,
     user: Mutex<Option<StaffUser>>,
-}
-
-fn counter_id(id: &str) -> Result<Uuid, GiliranError> {
-    Uuid::parse_str(id).map_err(|_| GiliranError::Config {
-        detail: format!("counter {id:?} is not an id"),
-    })
 }
 
 #[uniffi::export]
@@ -108,11 +102,7 @@ impl StaffClient {
         let request = match next {
             NextStation::ByRoute => CompleteRequest::default(),
             NextStation::SendTo { service_id } => CompleteRequest {
-                next_service_id: Some(Uuid::parse_str(&service_id).map_err(|_| {
-                    GiliranError::Config {
-                        detail: format!("service {service_id:?} is not an id"),
-                    }
-                })?),
+                next_service_id: Some(parse_id(&service_id, "service")?),
                 end_visit: false,
             },
             NextStation::EndVisit => CompleteRequest {
@@ -183,7 +173,7 @@ impl StaffClient {
 impl StaffClient {
     /// Remembers the counter this device works at, for the next start.
     fn working_at(&self, counter: &str) -> Result<Uuid, GiliranError> {
-        let id = counter_id(counter)?;
+        let id = parse_id(counter, "counter")?;
         if self.store.last_counter()? != Some(id) {
             self.store.set_last_counter(Some(id))?;
         }

@@ -649,7 +649,6 @@ impl Store {
                 .ok_or(StoreError::NoCurrentTicket)?,
         };
         self.checked(&row, Action::Transfer, now)?;
-        service_gate(&mut tx, to_service).await?;
         if to_service == row.service_id {
             return Err(StoreError::Invalid {
                 field: "service_id",

@@ -50,6 +50,16 @@ struct Counts {
 struct State<D: Database> {
     open: Option<Open<D>>,
     next_id: u64,
+    /// The newest failure to start a batch, while no batch has started since. Changes that were
+    /// already queued when it happened share it instead of each waiting out the pool's acquire
+    /// timeout in turn: with the database away, the queue would otherwise grow by one timeout
+    /// per change ahead, and the last patient would wait minutes for their 503.
+    unreachable: Option<Unreachable>,
+}
+
+struct Unreachable {
+    at: tokio::time::Instant,
+    why: String,
 }
 
 /// The batch under way.
@@ -114,6 +124,7 @@ where
             state: Arc::new(Mutex::new(State {
                 open: None,
                 next_id: 0,
+                unreachable: None,
             })),
             joiners: AtomicUsize::new(0),
             newest: std::sync::Mutex::new(None),
@@ -161,6 +172,7 @@ where
     }
 
     async fn start_member(self: Arc<Self>) -> Result<Member<D>, sqlx::Error> {
+        let queued = tokio::time::Instant::now();
         let mut guard = {
             let _joining = Joining::new(&self.joiners);
             Arc::clone(&self.state).lock_owned().await
@@ -181,10 +193,21 @@ where
                 false
             }
             None => {
-                let mut tx = self.pool.begin_with(self.begin).await?;
-                if let Some(sql) = self.first_statement {
-                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                if let Some(failure) = guard.unreachable.as_ref().filter(|f| f.at >= queued) {
+                    return Err(batch_error(&failure.why));
                 }
+                let tx = match self.begin_batch().await {
+                    Ok(tx) => tx,
+                    Err(err) if crate::error::is_database_away(&err) => {
+                        guard.unreachable = Some(Unreachable {
+                            at: tokio::time::Instant::now(),
+                            why: err.to_string(),
+                        });
+                        return Err(err);
+                    }
+                    Err(err) => return Err(err),
+                };
+                guard.unreachable = None;
                 let id = guard.next_id;
                 guard.next_id += 1;
                 let (done, outcome) = watch::channel(None);
@@ -207,6 +230,15 @@ where
             guard: Some(guard),
             first,
         })
+    }
+
+    /// A new batch's transaction, with its first statement run.
+    async fn begin_batch(&self) -> Result<Transaction<'static, D>, sqlx::Error> {
+        let mut tx = self.pool.begin_with(self.begin).await?;
+        if let Some(sql) = self.first_statement {
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        }
+        Ok(tx)
     }
 }
 

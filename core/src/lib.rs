@@ -5,6 +5,7 @@
 //! mobile apps call these functions so a rule lives in exactly one place.
 
 pub mod announce;
+pub mod antrean;
 pub mod business_day;
 pub mod call_order;
 #[cfg(feature = "client")]

@@ -866,6 +866,8 @@ pub enum ErrorCode {
     NoActiveTicket,
     /// 404: staff asked for a booking code no visit has.
     VisitNotFound,
+    /// 404: no such report in the BPJS bridge's outbox.
+    ReportNotFound,
     /// 503: the request took too long and was abandoned; check before repeating a change.
     Timeout,
     /// 503: the database does not answer.

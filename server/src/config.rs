@@ -9,6 +9,7 @@ use giliran_core::BusinessCalendar;
 use giliran_core::call_order::CallPolicy;
 
 use crate::api::HttpConfig;
+use crate::bpjs::{BridgeConfig, Credentials};
 use crate::db::{DatabaseUrl, PoolConfig};
 use crate::limits::LimitConfig;
 use crate::net::TrustedProxies;
@@ -90,6 +91,37 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
 
+    /// BPJS antrean service to report visits to (Mobile JKN), such as
+    /// https://apijkn.bpjs-kesehatan.go.id/antreanrs. Unset: the bridge is off.
+    #[arg(long, env = "GILIRAN_BPJS_URL")]
+    pub bpjs_url: Option<String>,
+
+    /// The hospital's BPJS consumer id (X-cons-id).
+    #[arg(long, env = "GILIRAN_BPJS_CONS_ID", requires = "bpjs_url")]
+    pub bpjs_cons_id: Option<String>,
+
+    /// The hospital's BPJS secret key, which signs requests and decrypts answers.
+    #[arg(
+        long,
+        env = "GILIRAN_BPJS_SECRET_KEY",
+        hide_env_values = true,
+        requires = "bpjs_url"
+    )]
+    pub bpjs_secret_key: Option<String>,
+
+    /// The hospital's BPJS user key for the antrean service (user_key).
+    #[arg(
+        long,
+        env = "GILIRAN_BPJS_USER_KEY",
+        hide_env_values = true,
+        requires = "bpjs_url"
+    )]
+    pub bpjs_user_key: Option<String>,
+
+    /// Seconds to wait for one answer from BPJS before trying again later.
+    #[arg(long, env = "GILIRAN_BPJS_TIMEOUT_SECS", default_value_t = 20)]
+    pub bpjs_timeout_secs: u64,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -116,6 +148,8 @@ pub struct Config {
     pub limits: LimitConfig,
     /// Certificate chain and key files, when this server terminates TLS itself.
     pub tls: Option<TlsFiles>,
+    /// The BPJS antrean bridge, when configured.
+    pub bpjs: Option<BridgeConfig>,
 }
 
 /// PEM files for HTTPS.
@@ -172,7 +206,9 @@ impl Args {
         if let Some((flag, _)) = positive.iter().find(|(_, n)| *n == 0) {
             return Err(format!("{flag} must be at least 1"));
         }
+        let bpjs = self.bridge()?;
         Ok(Config {
+            bpjs,
             database: DatabaseUrl::parse(&self.database_url),
             pool: PoolConfig {
                 max_connections: self.db_max_connections,
@@ -210,6 +246,40 @@ impl Args {
     }
 }
 
+impl Args {
+    fn bridge(&self) -> Result<Option<BridgeConfig>, String> {
+        let Some(url) = &self.bpjs_url else {
+            return Ok(None);
+        };
+        let parsed = url::Url::parse(url)
+            .map_err(|e| format!("GILIRAN_BPJS_URL / --bpjs-url {url:?} is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "https" | "http") {
+            return Err(format!(
+                "GILIRAN_BPJS_URL / --bpjs-url {url:?}: use an https:// address"
+            ));
+        }
+        let required = |value: &Option<String>, name: &str| {
+            value
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("the BPJS bridge needs {name} as well as GILIRAN_BPJS_URL"))
+        };
+        let credentials = Credentials {
+            cons_id: required(&self.bpjs_cons_id, "GILIRAN_BPJS_CONS_ID")?,
+            secret_key: required(&self.bpjs_secret_key, "GILIRAN_BPJS_SECRET_KEY")?,
+            user_key: required(&self.bpjs_user_key, "GILIRAN_BPJS_USER_KEY")?,
+        };
+        if !(1..=300).contains(&self.bpjs_timeout_secs) {
+            return Err("--bpjs-timeout-secs must be between 1 and 300".into());
+        }
+        Ok(Some(BridgeConfig {
+            base_url: url.clone(),
+            credentials,
+            timeout: Duration::from_secs(self.bpjs_timeout_secs),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +312,31 @@ mod tests {
         assert!(err.contains("host:port"), "{err}");
         let err = args(&["--admin-password", "short"]).validate().unwrap_err();
         assert!(err.contains("GILIRAN_ADMIN_PASSWORD"), "{err}");
+    }
+
+    #[test]
+    fn the_bpjs_bridge_is_off_unless_fully_configured() {
+        assert!(args(&[]).validate().unwrap().bpjs.is_none());
+        let url = "https://apijkn.example/antreanrs";
+        let err = args(&["--bpjs-url", url, "--bpjs-cons-id", "1"])
+            .validate()
+            .unwrap_err();
+        assert!(err.contains("GILIRAN_BPJS_SECRET_KEY"), "{err}");
+        let full = [
+            "--bpjs-url",
+            url,
+            "--bpjs-cons-id",
+            "1",
+            "--bpjs-secret-key",
+            "s",
+            "--bpjs-user-key",
+            "u",
+        ];
+        let bridge = args(&full).validate().unwrap().bpjs.unwrap();
+        assert_eq!(bridge.base_url, url);
+        assert!(
+            !format!("{bridge:?}").contains("\"s\""),
+            "secrets stay out of logs"
+        );
     }
 }

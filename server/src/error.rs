@@ -19,6 +19,8 @@ pub enum Entity {
     ActiveTicket,
     /// A visit, looked up by its booking code.
     Visit,
+    /// A report of the BPJS bridge.
+    Report,
 }
 
 /// What the store refuses, or a database failure.
@@ -40,6 +42,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("the ticket changed meanwhile; reload it and try again")]
     ChangedMeanwhile,
+    #[error("only a failed report is retried by hand; this one is {0}")]
+    ReportNotFailed(&'static str),
     #[error("the ticket's service is not served by this counter")]
     NotThisCountersService,
     #[error("{0} already exists")]
@@ -290,6 +294,7 @@ fn store_parts(
                 Entity::Display => C::DisplayNotFound,
                 Entity::ActiveTicket => C::NoActiveTicket,
                 Entity::Visit => C::VisitNotFound,
+                Entity::Report => C::ReportNotFound,
             },
         ),
         StoreError::ServiceClosed => (StatusCode::CONFLICT, C::ServiceClosed),
@@ -297,9 +302,9 @@ fn store_parts(
         StoreError::ActiveTicketExists(_) => (StatusCode::CONFLICT, C::ActiveTicketExists),
         StoreError::CounterPaused => (StatusCode::CONFLICT, C::CounterPaused),
         StoreError::NoCurrentTicket => (StatusCode::CONFLICT, C::NoCurrentTicket),
-        StoreError::Transition(_) | StoreError::ChangedMeanwhile => {
-            (StatusCode::CONFLICT, C::InvalidTransition)
-        }
+        StoreError::Transition(_)
+        | StoreError::ChangedMeanwhile
+        | StoreError::ReportNotFailed(_) => (StatusCode::CONFLICT, C::InvalidTransition),
         StoreError::NotThisCountersService => (StatusCode::FORBIDDEN, C::Forbidden),
         StoreError::AlreadyExists(_) => (StatusCode::CONFLICT, C::AlreadyExists),
         StoreError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, C::InvalidField),
@@ -370,6 +375,7 @@ impl std::fmt::Display for Entity {
             Entity::Display => "display device",
             Entity::ActiveTicket => "active ticket for this phone number",
             Entity::Visit => "visit with this booking code",
+            Entity::Report => "BPJS report",
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Giliran's server: the REST API of DESIGN §3 over SQLite or PostgreSQL.
 
 pub mod api;
+pub mod bpjs;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -88,11 +88,18 @@ pub async fn start(
     let pump = tokio::spawn(stream::pump(store.clone(), hub.clone(), stopped.clone()));
     let rollover = tokio::spawn(expire_at_day_end(
         store.clone(),
-        clock,
+        Arc::clone(&clock),
         config.rollover_check,
         stopped.clone(),
     ));
     let forget = tokio::spawn(forget_idle_clients(limits, stopped.clone()));
+    let bridge = match config.bpjs.clone() {
+        Some(bridge) => {
+            tracing::info!(url = %bridge.base_url, "BPJS antrean bridge on");
+            crate::bpjs::spawn(store.clone(), Arc::clone(&clock), bridge, stopped.clone())
+        }
+        None => Vec::new(),
+    };
     let app = api::router(state, &config.http).into_make_service_with_connect_info::<SocketAddr>();
     let task_store = store.clone();
     let task_hub = hub.clone();
@@ -123,6 +130,7 @@ pub async fn start(
         rollover.abort();
         pump.abort();
         forget.abort();
+        bridge.iter().for_each(JoinHandle::abort);
         task_store.db.close().await;
         served.context("serving HTTP")
     });

@@ -27,6 +27,11 @@
   function save(kept) {
     localStorage.setItem(TICKET_KEY, JSON.stringify(kept));
   }
+  // What an update learnt about the ticket this browser follows. An update still under way when
+  // the patient chose "take a new number" must not bring the old ticket back.
+  function update(kept) {
+    if (load()?.token === kept.token) save(kept);
+  }
   // One active ticket per device: the server refuses a second one from the same id.
   // (crypto.randomUUID needs HTTPS; a clinic box may serve plain HTTP on its LAN.)
   function deviceId() {
@@ -138,13 +143,13 @@
       const key = `${ticket.id}:${ticket.recalls}`;
       if (kept.alerted !== key) {
         kept.alerted = key;
-        save(kept);
+        update(kept);
         $('t-status').textContent = texts.called_alert;
         alertCalled();
       }
     } else if (waiting && ahead != null && ahead > 0 && ahead <= texts.near_threshold && !kept.near) {
       kept.near = true;
-      save(kept);
+      update(kept);
       $('t-error').textContent = '';
       $('t-ahead').textContent = `${ahead} ${texts.people_ahead} — ${texts.near_alert}`;
       navigator.vibrate?.(200);
@@ -165,7 +170,7 @@
     const here = visit.steps.find((step) => step.ticket.id === ticket.id);
     if (here) {
       kept.service = here.station.name;
-      save(kept);
+      update(kept);
     }
     section.hidden = visit.steps.length + visit.planned.length < 2;
     $('t-visit-title').textContent = texts.visit_title;
@@ -201,7 +206,7 @@
         ({ ticket } = await api('GET', `/api/v1/tickets/${kept.id}`, { token: kept.token }));
       }
       if (moved) {
-        save(kept);
+        update(kept);
         follow(kept);
       }
       $('t-error').textContent = '';

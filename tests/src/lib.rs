@@ -3,6 +3,7 @@
 //! HTTP client speaking the core's wire types.
 
 pub mod display_process;
+pub mod fake_bpjs;
 pub mod ocr;
 mod relay;
 pub mod spreadsheet;
@@ -404,6 +405,20 @@ impl TestServer {
             .find(|c| c.number == number)
             .unwrap_or_else(|| panic!("no counter {number}"))
             .id
+    }
+
+    /// Creates counter `number` ("Loket N") serving one service; returns its id.
+    pub async fn create_counter(&self, admin_token: &str, number: u32, service_id: Uuid) -> Uuid {
+        self.post(
+            "/api/v1/admin/counters",
+            Some(admin_token),
+            json!({"number": number, "name": format!("Loket {number}"),
+                   "service_ids": [service_id]}),
+        )
+        .await
+        .assert_ok()
+        .json::<giliran_core::wire::Counter>()
+        .id
     }
 
     /// Takes a ticket for the service with `code`, with extra fields of the request.

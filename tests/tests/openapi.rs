@@ -65,6 +65,7 @@ fn every_error_code() -> Vec<ErrorCode> {
         C::DisplayNotFound,
         C::NoActiveTicket,
         C::VisitNotFound,
+        C::ReportNotFound,
         C::Timeout,
         C::Unavailable,
         C::Internal,
@@ -98,6 +99,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | C::DisplayNotFound
             | C::NoActiveTicket
             | C::VisitNotFound
+            | C::ReportNotFound
             | C::Timeout
             | C::Unavailable
             | C::Internal => {}

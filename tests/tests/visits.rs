@@ -97,17 +97,8 @@ async fn hospital(server: &TestServer) -> Hospital {
     desk.insert("A".to_owned(), server.counter_id(&admin, 1).await);
     desk.insert("B".to_owned(), server.counter_id(&admin, 2).await);
     for (number, service) in [(5, &registration), (6, &lab), (7, &pharmacy)] {
-        let counter: giliran_core::wire::Counter = server
-            .post(
-                "/api/v1/admin/counters",
-                Some(&admin),
-                json!({"number": number, "name": format!("Loket {number}"),
-                       "service_ids": [service.id]}),
-            )
-            .await
-            .assert_ok()
-            .json();
-        desk.insert(service.code.clone(), counter.id);
+        let counter = server.create_counter(&admin, number, service.id).await;
+        desk.insert(service.code.clone(), counter);
     }
     let all: Vec<Uuid> = desk.values().copied().collect();
     let staff = server.staff_at(&admin, "dewi", &all).await;

@@ -4,6 +4,7 @@
 pub(crate) mod accounts;
 mod admin;
 mod audit;
+mod bpjs;
 pub(crate) mod counters;
 mod day;
 mod displays;
@@ -131,6 +132,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(day::router())
         .merge(stats::router())
         .merge(history::router())
+        .merge(bpjs::router())
         .merge(events::router())
 }
 

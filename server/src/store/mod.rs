@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod audit;
+pub mod bpjs;
 mod counters;
 mod displays;
 pub mod events;

@@ -1010,7 +1010,7 @@ impl Store {
     }
 }
 
-fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
+pub(super) fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<u32> {
     estimate_wait(people_ahead, calls).and_then(|d| u32::try_from(d.num_seconds().max(0)).ok())
 }
 

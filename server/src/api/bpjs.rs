@@ -1,0 +1,147 @@
+//! The BPJS bridge's admin resources: which services are BPJS polis, and the day's reports with
+//! their state, for retrying one BPJS refused.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use giliran_core::antrean::{BpjsPoli, BpjsPoliCodes, BpjsReport};
+use giliran_core::wire::ErrorBody;
+use serde::Deserialize;
+use tracing::instrument;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::docs::AdminRefusals;
+use super::extract::{Admin, ApiJson, ApiPath};
+use crate::error::AppResult;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_polis))
+        .routes(routes!(set_poli, remove_poli))
+        .routes(routes!(list_reports))
+        .routes(routes!(retry_report))
+}
+
+/// The services reported to BPJS, with their BPJS codes.
+#[utoipa::path(get, path = "/api/v1/admin/bpjs/polis", tag = "admin",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<BpjsPoli>),
+        AdminRefusals,
+    ))]
+#[instrument(skip_all)]
+async fn list_polis(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> AppResult<Json<Vec<BpjsPoli>>> {
+    Ok(Json(state.store.bpjs_polis().await?))
+}
+
+/// Make a service a BPJS poli, or change its codes. From then on, a visit reaching it is told
+/// to BPJS (`antrean/add`) with these codes, and its steps follow.
+#[utoipa::path(put, path = "/api/v1/admin/bpjs/polis/{service_id}", tag = "admin",
+    params(("service_id" = Uuid, Path, description = "Service id")),
+    request_body = BpjsPoliCodes,
+    security(("session" = [])),
+    responses(
+        (status = 200, body = BpjsPoli),
+        (status = 400, description = "`invalid_json`, `invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+        (status = 404, description = "`service_not_found`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn set_poli(
+    State(state): State<AppState>,
+    Admin(_, actor): Admin,
+    ApiPath(service_id): ApiPath<Uuid>,
+    ApiJson(codes): ApiJson<BpjsPoliCodes>,
+) -> AppResult<Json<BpjsPoli>> {
+    Ok(Json(
+        state
+            .store
+            .set_bpjs_poli(service_id, codes, &actor, state.now())
+            .await?,
+    ))
+}
+
+/// Stop reporting a service to BPJS. Visits BPJS already knows carry on being reported.
+#[utoipa::path(delete, path = "/api/v1/admin/bpjs/polis/{service_id}", tag = "admin",
+    params(("service_id" = Uuid, Path, description = "Service id")),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "No longer a BPJS poli"),
+        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+        (status = 404, description = "`service_not_found`: not a BPJS poli", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn remove_poli(
+    State(state): State<AppState>,
+    Admin(_, actor): Admin,
+    ApiPath(service_id): ApiPath<Uuid>,
+) -> AppResult<StatusCode> {
+    state
+        .store
+        .remove_bpjs_poli(service_id, &actor, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which day's reports.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DayQuery {
+    /// Business day, `YYYY-MM-DD`; default today (in the hospital's time zone).
+    day: Option<NaiveDate>,
+}
+
+/// The reports of a business day's visits, in the order they were queued: held (the visit has
+/// not reached a BPJS poli), pending (to send, or retrying with back-off while BPJS is away),
+/// sent, failed (BPJS refused; the visit's later reports wait).
+#[utoipa::path(get, path = "/api/v1/admin/bpjs/reports", tag = "admin",
+    params(DayQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<BpjsReport>),
+        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+    ))]
+#[instrument(skip_all)]
+async fn list_reports(
+    State(state): State<AppState>,
+    _admin: Admin,
+    query: Result<Query<DayQuery>, QueryRejection>,
+) -> AppResult<Json<Vec<BpjsReport>>> {
+    let Query(query) = query?;
+    let day = query
+        .day
+        .unwrap_or_else(|| state.store.calendar.day_of(state.now()));
+    Ok(Json(state.store.bpjs_reports(day).await?))
+}
+
+/// Send a report BPJS refused once more, after fixing what it objected to.
+#[utoipa::path(post, path = "/api/v1/admin/bpjs/reports/{id}/retry", tag = "admin",
+    params(("id" = i64, Path, description = "Report id")),
+    security(("session" = [])),
+    responses(
+        (status = 200, body = BpjsReport),
+        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+        (status = 404, description = "`report_not_found`", body = ErrorBody),
+        (status = 409, description = "`invalid_transition`: only a failed report is retried by hand", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn retry_report(
+    State(state): State<AppState>,
+    Admin(_, actor): Admin,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<BpjsReport>> {
+    Ok(Json(state.store.bpjs_retry(id, &actor, state.now()).await?))
+}

@@ -1,0 +1,484 @@
+//! The BPJS antrean bridge against a fake BPJS written from its public documentation: a visit's
+//! steps reach BPJS as signed requests, task by task in order with times that never go back;
+//! an outage delays them without slowing a call at the counter, and afterwards nothing is
+//! missing and nothing was sent twice.
+
+use std::collections::HashMap;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::Duration;
+use giliran_core::antrean::{BpjsPoli, BpjsReport, ReportState};
+use giliran_core::wire::{ErrorCode, IssuedTicket, Service, Ticket, TicketView};
+use giliran_tests::fake_bpjs::{Credentials, FakeBpjs, Mode};
+use giliran_tests::{Backend, TestServer, on_both_backends};
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+on_both_backends!(
+    a_visit_reaches_bpjs_task_by_task_in_order,
+    an_outage_delays_reports_but_loses_and_repeats_none,
+);
+
+const CONS_ID: &str = "27312";
+const SECRET_KEY: &str = "rS#9kq2LmT";
+const USER_KEY: &str = "4f1c0d9e8b7a6c5d4e3f2a1b0c9d8e7f";
+
+fn credentials(secret_key: &str) -> Credentials {
+    Credentials {
+        cons_id: CONS_ID.into(),
+        secret_key: secret_key.into(),
+        user_key: USER_KEY.into(),
+    }
+}
+
+/// A hospital whose poli A is a BPJS poli: registration `R` → poli `A` → pharmacy `F`.
+struct Hospital {
+    server: TestServer,
+    admin: String,
+    staff: String,
+    registration: Service,
+    poli: Service,
+    desk: HashMap<&'static str, Uuid>,
+}
+
+async fn hospital(backend: Backend, fake: &FakeBpjs, secret_key: &str) -> Hospital {
+    let url = fake.base_url();
+    let server = TestServer::start_with(
+        backend,
+        &[
+            "--bpjs-url",
+            &url,
+            "--bpjs-cons-id",
+            CONS_ID,
+            "--bpjs-secret-key",
+            secret_key,
+            "--bpjs-user-key",
+            USER_KEY,
+            "--bpjs-timeout-secs",
+            "2",
+        ],
+    )
+    .await;
+    let admin = server.admin().await;
+    let create = |body: Value| {
+        let server = &server;
+        let admin = &admin;
+        async move {
+            server
+                .post("/api/v1/admin/services", Some(admin), body)
+                .await
+                .assert_ok()
+                .json::<Service>()
+        }
+    };
+    let registration =
+        create(json!({"code": "R", "name": "Pendaftaran", "station": "registration"})).await;
+    let pharmacy = create(json!({"code": "F", "name": "Farmasi", "station": "pharmacy"})).await;
+    let poli = server.service("A").await;
+    server
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/admin/services/{}", poli.id),
+            Some(&admin),
+            Some(json!({"next_service_id": pharmacy.id})),
+        )
+        .await
+        .assert_ok();
+    let mapped: BpjsPoli = server
+        .send(
+            Method::PUT,
+            &format!("/api/v1/admin/bpjs/polis/{}", poli.id),
+            Some(&admin),
+            Some(json!({
+                "poli_code": "int", "poli_name": "Penyakit Dalam", "doctor_code": 33021,
+                "doctor_name": "dr. Ratna Sari, Sp.PD", "practice_hours": "08:00-14:00",
+                "quota_jkn": 30, "quota_non_jkn": 20
+            })),
+        )
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(mapped.codes.poli_code, "INT", "codes are tidied");
+    let mut desk = HashMap::new();
+    desk.insert("A", server.counter_id(&admin, 1).await);
+    for (number, code, service) in [(5, "R", &registration), (7, "F", &pharmacy)] {
+        let counter = server.create_counter(&admin, number, service.id).await;
+        desk.insert(code, counter);
+    }
+    let all: Vec<Uuid> = desk.values().copied().collect();
+    let staff = server.staff_at(&admin, "dewi", &all).await;
+    Hospital {
+        server,
+        admin,
+        staff,
+        registration,
+        poli,
+        desk,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Registered,
+    Examining,
+}
+
+/// The tickets of one morning, in the order of the visit's steps.
+struct Morning {
+    booking_code: String,
+    registration: Ticket,
+    poli: Ticket,
+    pharmacy: Ticket,
+    /// The slowest answer to a queue action.
+    slowest_action: StdDuration,
+}
+
+impl Hospital {
+    async fn act(&self, station: &str, action: &str, slowest: &mut StdDuration) -> Ticket {
+        // Each step a minute after the one before, so every task has a time of its own.
+        self.server.clock.advance(Duration::minutes(1));
+        let asked = Instant::now();
+        let reply = self
+            .server
+            .counter_action(&self.staff, self.desk[station], action)
+            .await;
+        *slowest = (*slowest).max(asked.elapsed());
+        reply.assert_ok();
+        reply.json::<TicketView>().ticket
+    }
+
+    async fn ticket(&self, id: Uuid, tracking_token: &str) -> Ticket {
+        self.server
+            .get(&format!("/api/v1/tickets/{id}"), Some(tracking_token))
+            .await
+            .assert_ok()
+            .json::<TicketView>()
+            .ticket
+    }
+
+    /// Registration, the poli, the pharmacy, as staff do it.
+    async fn morning(&self) -> Morning {
+        self.morning_with(async |_, _| {}).await
+    }
+
+    /// The morning, with `pause` run once registration is done and once the poli has called.
+    async fn morning_with(&self, mut pause: impl AsyncFnMut(Stage, &str)) -> Morning {
+        let issued: IssuedTicket = self
+            .server
+            .post(
+                "/api/v1/tickets",
+                None,
+                json!({"service_id": self.registration.id, "phone": "0812-3456-7890",
+                       "destination_service_id": self.poli.id}),
+            )
+            .await
+            .assert_ok()
+            .json();
+        let mut slowest = StdDuration::ZERO;
+        self.act("R", "call-next", &mut slowest).await;
+        self.act("R", "recall", &mut slowest).await;
+        let registered = self.act("R", "complete", &mut slowest).await;
+        let poli = registered.transferred_to.expect("sent on to the poli");
+        pause(Stage::Registered, &issued.ticket.booking_code).await;
+        self.act("A", "call-next", &mut slowest).await;
+        pause(Stage::Examining, &issued.ticket.booking_code).await;
+        let examined = self.act("A", "complete", &mut slowest).await;
+        let pharmacy = examined.transferred_to.expect("sent on to the pharmacy");
+        self.act("F", "call-next", &mut slowest).await;
+        self.act("F", "complete", &mut slowest).await;
+        Morning {
+            booking_code: issued.ticket.booking_code.clone(),
+            registration: self.ticket(issued.ticket.id, &issued.tracking_token).await,
+            poli: self.ticket(poli, &issued.tracking_token).await,
+            pharmacy: self.ticket(pharmacy, &issued.tracking_token).await,
+            slowest_action: slowest,
+        }
+    }
+
+    async fn reports(&self) -> Vec<BpjsReport> {
+        self.server
+            .get(
+                "/api/v1/admin/bpjs/reports?day=2026-11-23",
+                Some(&self.admin),
+            )
+            .await
+            .assert_ok()
+            .json()
+    }
+}
+
+/// Waits until BPJS holds `count` tasks of the visit.
+async fn bpjs_holds(fake: &FakeBpjs, booking_code: &str, count: usize, within: StdDuration) {
+    let deadline = Instant::now() + within;
+    while fake.tasks(booking_code).len() < count {
+        assert!(
+            Instant::now() < deadline,
+            "BPJS holds {:?} of {booking_code} after {within:?}",
+            fake.tasks(booking_code)
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+async fn until(within: StdDuration, what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "not within {within:?}: {what}");
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+/// What BPJS must hold after the morning: tasks 1 to 7 at the times of the queue actions.
+fn expected_tasks(morning: &Morning) -> Vec<(u16, i64)> {
+    let ms = |at: Option<chrono::DateTime<chrono::Utc>>| at.expect("a time").timestamp_millis();
+    vec![
+        (1, morning.registration.issued_at.timestamp_millis()),
+        (2, ms(morning.registration.called_at)),
+        (3, ms(morning.registration.finished_at)),
+        (4, ms(morning.poli.called_at)),
+        (5, ms(morning.poli.finished_at)),
+        (6, ms(morning.pharmacy.called_at)),
+        (7, ms(morning.pharmacy.finished_at)),
+    ]
+}
+
+fn held(fake: &FakeBpjs, booking_code: &str) -> Vec<(u16, i64)> {
+    fake.tasks(booking_code)
+        .iter()
+        .map(|t| (t.taskid, t.waktu_ms))
+        .collect()
+}
+
+async fn a_visit_reaches_bpjs_task_by_task_in_order(backend: Backend) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let morning = h.morning().await;
+    let code = &morning.booking_code;
+    bpjs_holds(&fake, code, 7, StdDuration::from_secs(20)).await;
+
+    let booking = fake.booking(code).expect("BPJS was told of the visit");
+    let added = booking.body.expect("antrean/add's body");
+    assert_eq!(added["kodepoli"], "INT");
+    assert_eq!(added["kodedokter"], 33021);
+    assert_eq!(added["jampraktek"], "08:00-14:00");
+    assert_eq!(added["nomorantrean"], morning.poli.number.as_str());
+    assert_eq!(added["tanggalperiksa"], "2026-11-23");
+    assert_eq!(added["jenispasien"], "NON JKN");
+    assert_eq!(added["nohp"], "081234567890");
+    assert_eq!(held(&fake, code), expected_tasks(&morning));
+    for task in [1, 2, 3, 4, 5, 6, 7] {
+        assert_eq!(fake.deliveries(code, task), 1, "task {task} sent once");
+    }
+    assert_eq!(fake.add_deliveries(code), 1);
+    assert_eq!(fake.stats().signature_failures, 0);
+
+    let reports = h.reports().await;
+    let tasks: Vec<Option<u16>> = reports.iter().map(|r| r.task_id).collect();
+    let mut queued = tasks.clone();
+    queued.sort();
+    assert_eq!(
+        queued,
+        [
+            None,
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(5),
+            Some(6),
+            Some(7)
+        ],
+        "the visit's add and its seven tasks, once each"
+    );
+    assert!(
+        reports.iter().all(|r| r.state == ReportState::Sent),
+        "{reports:#?}"
+    );
+    let retry = h
+        .server
+        .post(
+            &format!("/api/v1/admin/bpjs/reports/{}/retry", reports[0].id),
+            Some(&h.admin),
+            json!({}),
+        )
+        .await;
+    retry.assert_error(409, ErrorCode::InvalidTransition);
+    h.server
+        .post(
+            "/api/v1/admin/bpjs/reports/999999/retry",
+            Some(&h.admin),
+            json!({}),
+        )
+        .await
+        .assert_error(404, ErrorCode::ReportNotFound);
+}
+
+async fn an_outage_delays_reports_but_loses_and_repeats_none(backend: Backend) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    fake.set_mode(Mode::Down);
+    let morning = h
+        .morning_with(async |stage, code| match stage {
+            Stage::Registered => {
+                // BPJS away since the start: the bridge keeps trying, and says why it has not
+                // got through.
+                tokio::time::sleep(StdDuration::from_secs(2)).await;
+                let waiting = h.reports().await;
+                assert_eq!(waiting.len(), 4, "the add and tasks 1-3: {waiting:#?}");
+                assert!(
+                    waiting
+                        .iter()
+                        .all(|r| r.state == ReportState::Pending && r.sent_at.is_none()),
+                    "{waiting:#?}"
+                );
+                // The visit's add goes first; its tasks wait behind it.
+                let add = waiting
+                    .iter()
+                    .find(|r| r.task_id.is_none())
+                    .expect("the add");
+                assert!(add.attempts >= 1 && add.last_error.is_some(), "{add:#?}");
+                assert!(fake.booking(code).is_none());
+                // BPJS comes back behind a gateway that loses answers: the add is done there,
+                // the hospital hears nothing, and must not send it again.
+                fake.set_mode(Mode::ProcessThenFail);
+                until(StdDuration::from_secs(20), "the add reached BPJS", || {
+                    fake.add_deliveries(code) == 1
+                })
+                .await;
+                tokio::time::sleep(StdDuration::from_secs(1)).await;
+                fake.set_mode(Mode::Up);
+                until(StdDuration::from_secs(20), "tasks 1-3 reached BPJS", || {
+                    fake.tasks(code).len() == 3
+                })
+                .await;
+                fake.set_mode(Mode::ProcessThenFail);
+            }
+            Stage::Examining => {
+                // The poli's call (task 4) is lost the same way.
+                until(StdDuration::from_secs(20), "task 4 reached BPJS", || {
+                    fake.tasks(code).len() == 4
+                })
+                .await;
+                tokio::time::sleep(StdDuration::from_secs(1)).await;
+                fake.set_mode(Mode::Up);
+            }
+        })
+        .await;
+    let code = morning.booking_code.clone();
+    assert!(
+        morning.slowest_action < StdDuration::from_secs(1),
+        "BPJS away never slows the counter: slowest action {:?}",
+        morning.slowest_action
+    );
+    bpjs_holds(&fake, &code, 7, StdDuration::from_secs(60)).await;
+
+    assert_eq!(held(&fake, &code), expected_tasks(&morning));
+    assert_eq!(fake.add_deliveries(&code), 1, "the visit was added once");
+    for task in [1, 2, 3, 4, 5, 6, 7] {
+        assert_eq!(fake.deliveries(&code, task), 1, "task {task} sent once");
+    }
+    let deadline = Instant::now() + StdDuration::from_secs(10);
+    loop {
+        let reports = h.reports().await;
+        if reports.iter().all(|r| r.state == ReportState::Sent) {
+            assert!(
+                reports.iter().any(|r| r.attempts > 1),
+                "some reports needed several tries: {reports:#?}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "{reports:#?}");
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_are_refused_and_nothing_is_recorded() {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(Backend::Sqlite, &fake, "not-the-secret").await;
+    let morning = h.morning().await;
+    let deadline = Instant::now() + StdDuration::from_secs(10);
+    while fake.stats().signature_failures == 0 {
+        assert!(Instant::now() < deadline, "the bridge never tried");
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert!(fake.booking(&morning.booking_code).is_none());
+    let reports = h.reports().await;
+    assert!(
+        reports.iter().all(|r| r.state == ReportState::Pending),
+        "kept to send once the credentials are right: {reports:#?}"
+    );
+    let add = reports
+        .iter()
+        .find(|r| r.task_id.is_none())
+        .expect("the visit's add");
+    assert!(
+        add.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("credentials")),
+        "{add:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_set_bpjs_poli_codes_that_make_sense() {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(Backend::Sqlite, &fake, SECRET_KEY).await;
+    let path = format!("/api/v1/admin/bpjs/polis/{}", h.registration.id);
+    let good = json!({
+        "poli_code": "ANA", "poli_name": "Anak", "doctor_code": 1201,
+        "doctor_name": "dr. Budi", "practice_hours": "13:00-16:00",
+        "quota_jkn": 10, "quota_non_jkn": 5
+    });
+    for (field, value) in [
+        ("practice_hours", json!("16:00-13:00")),
+        ("doctor_code", json!(0)),
+        ("poli_code", json!("A N A")),
+    ] {
+        let mut body = good.clone();
+        body[field] = value;
+        let reply = h
+            .server
+            .send(Method::PUT, &path, Some(&h.admin), Some(body))
+            .await;
+        reply.assert_error(422, ErrorCode::InvalidField);
+        assert_eq!(reply.body["error"]["field"], field);
+    }
+    let unknown = format!("/api/v1/admin/bpjs/polis/{}", Uuid::new_v4());
+    h.server
+        .send(Method::PUT, &unknown, Some(&h.admin), Some(good.clone()))
+        .await
+        .assert_error(404, ErrorCode::ServiceNotFound);
+    h.server
+        .send(Method::PUT, &path, Some(&h.staff), Some(good.clone()))
+        .await
+        .assert_error(403, ErrorCode::Forbidden);
+    h.server
+        .send(Method::PUT, &path, Some(&h.admin), Some(good))
+        .await
+        .assert_ok();
+    let polis: Vec<BpjsPoli> = h
+        .server
+        .get("/api/v1/admin/bpjs/polis", Some(&h.admin))
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(polis.len(), 2);
+    h.server
+        .send(Method::DELETE, &path, Some(&h.admin), None)
+        .await
+        .assert_ok();
+    h.server
+        .send(Method::DELETE, &path, Some(&h.admin), None)
+        .await
+        .assert_error(404, ErrorCode::ServiceNotFound);
+}

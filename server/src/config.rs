@@ -9,7 +9,7 @@ use giliran_core::BusinessCalendar;
 use giliran_core::call_order::CallPolicy;
 
 use crate::api::HttpConfig;
-use crate::bpjs::{BridgeConfig, Credentials};
+use crate::bpjs::{BridgeConfig, Credentials, WsAccess};
 use crate::db::{DatabaseUrl, PoolConfig};
 use crate::limits::LimitConfig;
 use crate::net::TrustedProxies;
@@ -122,6 +122,20 @@ pub struct Args {
     #[arg(long, env = "GILIRAN_BPJS_TIMEOUT_SECS", default_value_t = 20)]
     pub bpjs_timeout_secs: u64,
 
+    /// Username BPJS calls this hospital's antrean web service with (Mobile JKN). With
+    /// --bpjs-ws-password; unset: the web service is off.
+    #[arg(long, env = "GILIRAN_BPJS_WS_USERNAME", requires = "bpjs_ws_password")]
+    pub bpjs_ws_username: Option<String>,
+
+    /// Password BPJS calls this hospital's antrean web service with.
+    #[arg(
+        long,
+        env = "GILIRAN_BPJS_WS_PASSWORD",
+        hide_env_values = true,
+        requires = "bpjs_ws_username"
+    )]
+    pub bpjs_ws_password: Option<String>,
+
     /// Log filter, such as `info` or `giliran_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -150,6 +164,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// The BPJS antrean bridge, when configured.
     pub bpjs: Option<BridgeConfig>,
+    /// Who may call the hospital's antrean web service, when it offers one.
+    pub bpjs_ws: Option<WsAccess>,
 }
 
 /// PEM files for HTTPS.
@@ -207,8 +223,10 @@ impl Args {
             return Err(format!("{flag} must be at least 1"));
         }
         let bpjs = self.bridge()?;
+        let bpjs_ws = self.web_service()?;
         Ok(Config {
             bpjs,
+            bpjs_ws,
             database: DatabaseUrl::parse(&self.database_url),
             pool: PoolConfig {
                 max_connections: self.db_max_connections,
@@ -247,6 +265,22 @@ impl Args {
 }
 
 impl Args {
+    fn web_service(&self) -> Result<Option<WsAccess>, String> {
+        let (Some(username), Some(password)) = (&self.bpjs_ws_username, &self.bpjs_ws_password)
+        else {
+            return Ok(None);
+        };
+        if username.trim().is_empty() {
+            return Err("GILIRAN_BPJS_WS_USERNAME must not be empty".into());
+        }
+        crate::tokens::check_password_strength(password)
+            .map_err(|e| format!("GILIRAN_BPJS_WS_PASSWORD: {e}"))?;
+        Ok(Some(WsAccess {
+            username: username.trim().to_owned(),
+            password: password.clone(),
+        }))
+    }
+
     fn bridge(&self) -> Result<Option<BridgeConfig>, String> {
         let Some(url) = &self.bpjs_url else {
             return Ok(None);

@@ -84,6 +84,7 @@ pub async fn start(
         hub: hub.clone(),
         limits: limits.clone(),
         secure_cookies: config.tls.is_some(),
+        bpjs_ws: config.bpjs_ws.clone().map(Arc::new),
     };
     let pump = tokio::spawn(stream::pump(store.clone(), hub.clone(), stopped.clone()));
     let rollover = tokio::spawn(expire_at_day_end(

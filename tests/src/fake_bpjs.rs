@@ -774,4 +774,125 @@ mod tests {
         assert_eq!(code(&absent, 4, 3_000).0, 201);
         assert_eq!(code(&absent, ABSENT, 3_000).0, 208);
     }
+
+    /// Posts `body` to `endpoint` signed as the hospital at the real time; the HTTP status and
+    /// body, and the timestamp sent.
+    async fn post(fake: &FakeBpjs, endpoint: &str, body: Value) -> (u16, Value, String) {
+        let credentials = fake.credentials();
+        let timestamp = Utc::now().timestamp().to_string();
+        let response = reqwest::Client::new()
+            .post(format!("{}{endpoint}", fake.base_url()))
+            .header("X-cons-id", &credentials.cons_id)
+            .header("X-timestamp", &timestamp)
+            .header(
+                "X-signature",
+                signature(&credentials.cons_id, &credentials.secret_key, &timestamp),
+            )
+            .header("user_key", &credentials.user_key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, timestamp)
+    }
+
+    fn outcome(body: &Value) -> (i64, &str) {
+        let metadata = &body["metadata"];
+        (
+            metadata["code"].as_i64().unwrap_or(-1),
+            metadata["message"].as_str().unwrap_or(""),
+        )
+    }
+
+    #[tokio::test]
+    async fn serves_a_visit_over_http() {
+        let fake = FakeBpjs::start(Credentials::for_tests()).await.unwrap();
+        let add = json!({
+            "kodebooking": "RS-0001", "jenispasien": "JKN", "kodepoli": "ANA",
+            "tanggalperiksa": "2026-11-23", "kodedokter": 12345, "jampraktek": "08:00-12:00",
+            "nomorantrean": "A-1", "angkaantrean": 1, "estimasidilayani": 1_795_395_600_000_i64,
+        });
+        let (status, body, _) = post(&fake, "/antrean/add", add.clone()).await;
+        assert_eq!((status, outcome(&body)), (200, (200, "Ok.")));
+        let (_, body, _) = post(&fake, "/antrean/add", add).await;
+        assert_eq!(outcome(&body), (208, "Terdapat duplikasi Kode Booking"));
+        let (_, body, _) = post(&fake, "/antrean/add", json!({"kodebooking": "RS-0002"})).await;
+        assert_eq!(outcome(&body), (201, "jenispasien tidak boleh kosong"));
+
+        let task = |taskid: u16, waktu: i64| json!({"kodebooking": "RS-0001", "taskid": taskid, "waktu": waktu});
+        let (_, body, _) = post(&fake, "/antrean/updatewaktu", task(3, 1_795_395_600_000)).await;
+        assert_eq!(outcome(&body), (200, "Ok."));
+        fake.set_mode(Mode::ProcessThenFail);
+        let (status, _, _) = post(&fake, "/antrean/updatewaktu", task(4, 1_795_395_660_000)).await;
+        assert_eq!(status, 504);
+        fake.set_mode(Mode::Up);
+        let (_, body, _) = post(&fake, "/antrean/updatewaktu", task(4, 1_795_395_660_000)).await;
+        assert_eq!(outcome(&body), (208, "TaskId=4 sudah ada"));
+        assert_eq!(fake.deliveries("RS-0001", 4), 2);
+        assert_eq!(fake.add_deliveries("RS-0001"), 2);
+
+        let (_, body, timestamp) = post(
+            &fake,
+            "/antrean/getlisttask",
+            json!({"kodebooking": "RS-0001"}),
+        )
+        .await;
+        assert_eq!(outcome(&body), (200, "Ok."));
+        let credentials = fake.credentials();
+        let plain = decrypt_response(
+            &credentials.cons_id,
+            &credentials.secret_key,
+            &timestamp,
+            body["response"].as_str().unwrap_or(""),
+        )
+        .unwrap();
+        let tasks: Value = serde_json::from_str(&plain).unwrap();
+        assert_eq!(tasks[1]["taskid"], 4);
+        assert_eq!(tasks[1]["waktu"], "23-11-2026 08:01:00 WIB");
+        assert_eq!(tasks[1]["taskname"], TASK_NAMES[3].1);
+        assert_eq!(fake.tasks("RS-0001").len(), 2);
+    }
+
+    #[tokio::test]
+    async fn refuses_what_it_must_not_process() {
+        let fake = FakeBpjs::start(Credentials::for_tests()).await.unwrap();
+        fake.register_booking("JKN-1");
+        let response = reqwest::Client::new()
+            .post(format!("{}/antrean/batal", fake.base_url()))
+            .header("x-cons-id", &fake.credentials().cons_id)
+            .header("x-timestamp", Utc::now().timestamp().to_string())
+            .header("x-signature", "AAAA")
+            .header("user_key", &fake.credentials().user_key)
+            .body(r#"{"kodebooking":"JKN-1","keterangan":"batal"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(outcome(&body), (401, "X-signature tidak sesuai"));
+
+        let (status, body, _) = post(&fake, "/antrean/batal", json!("{")).await;
+        assert_eq!((status, outcome(&body).0), (200, 201));
+        fake.set_mode(Mode::Down);
+        let (status, _, _) = post(
+            &fake,
+            "/antrean/batal",
+            json!({"kodebooking": "JKN-1", "keterangan": "x"}),
+        )
+        .await;
+        assert_eq!(status, 503);
+        assert_eq!(fake.booking("JKN-1").and_then(|b| b.cancelled), None);
+        let stats = fake.stats();
+        assert_eq!(
+            (
+                stats.requests,
+                stats.signature_failures,
+                stats.refused_by_mode
+            ),
+            (3, 1, 1)
+        );
+        assert_eq!(stats.per_endpoint.get("/antrean/batal"), Some(&3));
+    }
 }

@@ -9,6 +9,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 use giliran_core::antrean::{BpjsPoli, BpjsReport, ReportState};
 use giliran_core::wire::{ErrorCode, IssuedTicket, Service, Ticket, TicketView};
+use giliran_server::clock::Clock;
 use giliran_tests::fake_bpjs::{Credentials, FakeBpjs, Mode};
 use giliran_tests::{Backend, TestServer, on_both_backends};
 use reqwest::Method;
@@ -18,11 +19,15 @@ use uuid::Uuid;
 on_both_backends!(
     a_visit_reaches_bpjs_task_by_task_in_order,
     an_outage_delays_reports_but_loses_and_repeats_none,
+    mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service,
 );
 
 const CONS_ID: &str = "27312";
 const SECRET_KEY: &str = "rS#9kq2LmT";
 const USER_KEY: &str = "4f1c0d9e8b7a6c5d4e3f2a1b0c9d8e7f";
+/// What the hospital gave BPJS to call its own web service.
+const WS_USERNAME: &str = "bpjs-mjkn";
+const WS_PASSWORD: &str = "sandi-untuk-bpjs-2026";
 
 fn credentials(secret_key: &str) -> Credentials {
     Credentials {
@@ -57,6 +62,10 @@ async fn hospital(backend: Backend, fake: &FakeBpjs, secret_key: &str) -> Hospit
             USER_KEY,
             "--bpjs-timeout-secs",
             "2",
+            "--bpjs-ws-username",
+            WS_USERNAME,
+            "--bpjs-ws-password",
+            WS_PASSWORD,
         ],
     )
     .await;
@@ -454,6 +463,11 @@ async fn admins_set_bpjs_poli_codes_that_make_sense() {
         assert_eq!(reply.body["error"]["field"], field);
     }
     let unknown = format!("/api/v1/admin/bpjs/polis/{}", Uuid::new_v4());
+    let plain = TestServer::start(Backend::Sqlite).await;
+    plain
+        .get("/bpjs/token", None)
+        .await
+        .assert_error(404, ErrorCode::NotFound);
     h.server
         .send(Method::PUT, &unknown, Some(&h.admin), Some(good.clone()))
         .await
@@ -481,4 +495,259 @@ async fn admins_set_bpjs_poli_codes_that_make_sense() {
         .send(Method::DELETE, &path, Some(&h.admin), None)
         .await
         .assert_error(404, ErrorCode::ServiceNotFound);
+}
+
+/// BPJS (Mobile JKN) calling the hospital's web service.
+struct MobileJkn<'a> {
+    server: &'a TestServer,
+    token: String,
+}
+
+impl MobileJkn<'_> {
+    async fn call(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .server
+            .http
+            .post(self.server.url(path))
+            .header("x-username", WS_USERNAME)
+            .header("x-token", &self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("BPJS's JSON shape"))
+    }
+
+    /// Expects BPJS's "done"; returns `response`.
+    async fn done(&self, path: &str, body: Value) -> Value {
+        let (status, answer) = self.call(path, body).await;
+        assert_eq!(
+            (status, &answer["metadata"]["code"]),
+            (200, &json!(200)),
+            "{path}: {answer}"
+        );
+        answer["response"].clone()
+    }
+
+    /// Expects BPJS's "not done"; returns the message.
+    async fn refused(&self, path: &str, body: Value) -> String {
+        let (status, answer) = self.call(path, body).await;
+        assert_eq!(
+            (status, &answer["metadata"]["code"]),
+            (200, &json!(201)),
+            "{path}: {answer}"
+        );
+        answer["metadata"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+async fn token(server: &TestServer, password: &str) -> (u16, Value) {
+    let response = server
+        .http
+        .get(server.url("/bpjs/token"))
+        .header("x-username", WS_USERNAME)
+        .header("x-password", password)
+        .send()
+        .await
+        .expect("the server answers");
+    (
+        response.status().as_u16(),
+        response.json().await.expect("JSON"),
+    )
+}
+
+fn booking(card: &str, phone: &str, day: &str) -> Value {
+    json!({
+        "nomorkartu": card, "nik": "3201234567890123", "nohp": phone, "kodepoli": "INT",
+        "norm": "123456", "tanggalperiksa": day, "kodedokter": 33021,
+        "jampraktek": "08:00-14:00", "jeniskunjungan": 1, "nomorreferensi": "0301R0011025B000123"
+    })
+}
+
+async fn mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service(backend: Backend) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let (status, refused) = token(&h.server, "bukan-sandinya").await;
+    assert_eq!(
+        (status, &refused["metadata"]["code"]),
+        (401, &json!(201)),
+        "{refused}"
+    );
+    let (status, issued) = token(&h.server, WS_PASSWORD).await;
+    assert_eq!(status, 200, "{issued}");
+    let jkn = MobileJkn {
+        server: &h.server,
+        token: issued["response"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+    };
+    let stranger = MobileJkn {
+        server: &h.server,
+        token: "4102444800.forged".into(),
+    };
+    let poli = json!({"kodepoli": "INT", "kodedokter": 33021, "tanggalperiksa": "2026-11-23",
+                      "jampraktek": "08:00-14:00"});
+    let (status, _) = stranger.call("/bpjs/antrean/status", poli.clone()).await;
+    assert_eq!(status, 401, "a forged token is refused");
+
+    let before = jkn.done("/bpjs/antrean/status", poli.clone()).await;
+    assert_eq!(before["namapoli"], "Penyakit Dalam");
+    assert_eq!(
+        (
+            before["totalantrean"].clone(),
+            before["sisakuotajkn"].clone()
+        ),
+        (json!(0), json!(30))
+    );
+
+    // Ibu Ani books from home, then arrives and checks in.
+    let ani = jkn
+        .done(
+            "/bpjs/antrean/ambil",
+            booking("0001234567890", "085712345678", "2026-11-23"),
+        )
+        .await;
+    assert_eq!(ani["nomorantrean"], "A-001");
+    assert_eq!(ani["angkaantrean"], 1);
+    assert_eq!(ani["sisakuotajkn"], 29);
+    let code = ani["kodebooking"]
+        .as_str()
+        .expect("a booking code")
+        .to_owned();
+    fake.register_booking(&code);
+    let again = jkn
+        .refused(
+            "/bpjs/antrean/ambil",
+            booking("0001234567890", "085712345678", "2026-11-23"),
+        )
+        .await;
+    assert!(
+        again.contains("A-001"),
+        "one active number per patient: {again}"
+    );
+    for (body, why) in [
+        (
+            booking("0001234567891", "085700000001", "2026-11-24"),
+            "hari periksa",
+        ),
+        (booking("12345", "085700000002", "2026-11-23"), "13 angka"),
+        (
+            booking("0001234567892", "085700000003", "2026-11-22"),
+            "sudah lewat",
+        ),
+    ] {
+        let message = jkn.refused("/bpjs/antrean/ambil", body).await;
+        assert!(message.contains(why), "{message}");
+    }
+    let mut wrong_poli = booking("0001234567893", "085700000004", "2026-11-23");
+    wrong_poli["kodepoli"] = json!("ANA");
+    assert!(
+        jkn.refused("/bpjs/antrean/ambil", wrong_poli)
+            .await
+            .contains("tidak ditemukan")
+    );
+
+    let now = jkn.done("/bpjs/antrean/status", poli.clone()).await;
+    assert_eq!(
+        (now["totalantrean"].clone(), now["sisaantrean"].clone()),
+        (json!(1), json!(1))
+    );
+    let left = jkn
+        .done("/bpjs/antrean/sisa", json!({"kodebooking": code}))
+        .await;
+    assert_eq!(
+        (left["nomorantrean"].clone(), left["sisaantrean"].clone()),
+        (json!("A-001"), json!(0))
+    );
+    assert!(
+        jkn.refused("/bpjs/antrean/sisa", json!({"kodebooking": "991231A999"}))
+            .await
+            .contains("tidak ditemukan")
+    );
+
+    h.server.clock.advance(Duration::minutes(20));
+    let arrived = h.server.clock.now().timestamp_millis();
+    jkn.done(
+        "/bpjs/antrean/checkin",
+        json!({"kodebooking": code, "waktu": arrived}),
+    )
+    .await;
+    let mut slowest = StdDuration::ZERO;
+    let called = h.act("A", "call-next", &mut slowest).await;
+    assert_eq!(called.number, "A-001");
+    h.act("A", "complete", &mut slowest).await;
+    h.act("F", "call-next", &mut slowest).await;
+    h.act("F", "complete", &mut slowest).await;
+    bpjs_holds(&fake, &code, 5, StdDuration::from_secs(20)).await;
+    let tasks: Vec<u16> = fake.tasks(&code).iter().map(|t| t.taskid).collect();
+    assert_eq!(
+        tasks,
+        [3, 4, 5, 6, 7],
+        "waiting at the poli starts at the check-in"
+    );
+    assert_eq!(fake.tasks(&code)[0].waktu_ms, arrived);
+    assert_eq!(
+        fake.add_deliveries(&code),
+        0,
+        "BPJS made this visit; it is not added again"
+    );
+
+    // Pak Budi books, then cancels in the app: the hospital's queue lets his number go.
+    let budi = jkn
+        .done(
+            "/bpjs/antrean/ambil",
+            booking("0009876543210", "081398765432", "2026-11-23"),
+        )
+        .await;
+    let budi_code = budi["kodebooking"]
+        .as_str()
+        .expect("a booking code")
+        .to_owned();
+    fake.register_booking(&budi_code);
+    jkn.done(
+        "/bpjs/antrean/batal",
+        json!({"kodebooking": budi_code, "keterangan": "Ada keperluan mendadak"}),
+    )
+    .await;
+    assert!(
+        jkn.refused(
+            "/bpjs/antrean/batal",
+            json!({"kodebooking": budi_code, "keterangan": ""})
+        )
+        .await
+        .contains("dibatalkan")
+    );
+    assert!(
+        jkn.refused("/bpjs/antrean/sisa", json!({"kodebooking": budi_code}))
+            .await
+            .contains("dibatalkan")
+    );
+    assert!(
+        jkn.refused(
+            "/bpjs/antrean/checkin",
+            json!({"kodebooking": budi_code, "waktu": arrived})
+        )
+        .await
+        .contains("dibatalkan")
+    );
+    assert!(
+        h.server.call_next(&h.staff, h.desk["A"]).await.is_none(),
+        "nobody left waiting at the poli"
+    );
+    tokio::time::sleep(StdDuration::from_secs(1)).await;
+    assert!(
+        fake.tasks(&budi_code).is_empty(),
+        "BPJS asked for the cancel: no 99 back"
+    );
+    let malformed = jkn
+        .refused("/bpjs/antrean/checkin", json!({"kodebooking": code}))
+        .await;
+    assert!(malformed.contains("Format"), "{malformed}");
 }

@@ -21,14 +21,19 @@ CREATE TABLE bpjs_polis (
 );
 
 -- A visit the bridge follows. `announced`: BPJS knows its booking code (added by us, or booked
--- through Mobile JKN), so its tasks may be sent; until then they are held.
+-- through Mobile JKN), so its tasks may be sent; until then they are held. A Mobile JKN
+-- patient's wait at the poli (task 3) starts when they check in, not when they booked.
 CREATE TABLE bpjs_visits (
     booking_code TEXT PRIMARY KEY,
     business_day DATE NOT NULL,
     origin       TEXT NOT NULL CHECK (origin IN ('onsite', 'mobile_jkn')),
     announced    BOOLEAN NOT NULL,
     last_task    BIGINT,
-    last_at_ms   BIGINT NOT NULL DEFAULT 0
+    last_at_ms   BIGINT NOT NULL DEFAULT 0,
+    -- Given by Mobile JKN when the patient booked through it.
+    card_number  TEXT,
+    nik          TEXT,
+    norm         TEXT
 );
 CREATE INDEX bpjs_visits_by_day ON bpjs_visits(business_day);
 

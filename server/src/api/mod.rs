@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 mod admin;
 mod audit;
 mod bpjs;
+mod bpjs_ws;
 pub(crate) mod counters;
 mod day;
 mod displays;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Served over TLS: the panel's cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// The credentials BPJS calls the hospital's antrean web service with, when it offers one.
+    pub bpjs_ws: Option<Arc<crate::bpjs::WsAccess>>,
 }
 
 impl AppState {
@@ -142,6 +145,7 @@ pub fn router(state: AppState, http: &HttpConfig) -> Router {
     let doc = Arc::new(doc);
     let timeout = http.request_timeout;
     api.merge(crate::web::router())
+        .merge(bpjs_ws::router())
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {

@@ -5,6 +5,7 @@
 //! the outbox (see [`crate::store::bpjs`]); the other sends the outbox in order per visit, with
 //! back-off while BPJS is away. A queue action never waits for either.
 
+pub mod access;
 mod client;
 pub mod crypto;
 
@@ -19,6 +20,7 @@ use tokio::task::JoinHandle;
 use crate::clock::{Clock, truncate_to_micros};
 use crate::store::Store;
 use crate::store::bpjs::OutboxRow;
+pub use access::WsAccess;
 pub use client::{Answer, BpjsClient, CallError, HeldTask};
 pub use crypto::Credentials;
 

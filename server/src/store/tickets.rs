@@ -32,6 +32,8 @@ pub struct IssueRequest {
     pub priority: Priority,
     /// At a registration station: the poli the patient came for.
     pub destination_service_id: Option<Uuid>,
+    /// Booked through Mobile JKN: BPJS already knows the visit.
+    pub mobile_jkn: Option<super::bpjs::JknPatient>,
 }
 
 impl TryFrom<NewTicket> for IssueRequest {
@@ -48,6 +50,7 @@ impl TryFrom<NewTicket> for IssueRequest {
                 .transpose()?,
             priority: req.priority.unwrap_or_default(),
             destination_service_id: req.destination_service_id,
+            mobile_jkn: None,
         })
     }
 }
@@ -244,6 +247,9 @@ impl Store {
             destination_service_id: req.destination_service_id,
         };
         let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
+        if let Some(patient) = &req.mobile_jkn {
+            super::bpjs::booked_through_mobile_jkn(&mut tx, &ticket, patient).await?;
+        }
         let ahead = self.ahead_of_new(&mut tx, &ticket, now).await?;
         if let Some(quota) = service.daily_quota {
             // The number counts what was issued today (since a day reset), so it is the
@@ -785,7 +791,7 @@ impl Store {
     /// Applies `action` to a ticket read in this transaction and returns it as changed. The
     /// `status =` guard makes a concurrent change of the same ticket refuse this one instead of
     /// overwriting it.
-    async fn change_status(
+    pub(super) async fn change_status(
         &self,
         tx: &mut Tx,
         row: &TicketRow,
@@ -1158,7 +1164,7 @@ async fn ensure_counter_serves(
     serves.map(|_| ()).ok_or(StoreError::NotThisCountersService)
 }
 
-async fn ticket_in(tx: &mut Tx, id: Uuid) -> Result<TicketRow, StoreError> {
+pub(super) async fn ticket_in(tx: &mut Tx, id: Uuid) -> Result<TicketRow, StoreError> {
     tx.fetch_optional(TICKET_BY_ID, args![id])
         .await?
         .ok_or(StoreError::NotFound(Entity::Ticket))

@@ -308,6 +308,26 @@ pub struct BpjsReport {
     pub body: serde_json::Value,
 }
 
+/// A business day's reports compared with the tasks BPJS holds (`antrean/getlisttask`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reconciliation {
+    pub business_day: chrono::NaiveDate,
+    pub at: DateTime<Utc>,
+    /// Visits BPJS knows of (or should), compared.
+    pub visits: u32,
+    /// Reports sent that BPJS holds.
+    pub matching: u32,
+    /// Reports BPJS holds although no answer had said so: now marked sent.
+    pub confirmed: u32,
+    /// Reports marked sent that BPJS does not hold: queued to send again.
+    pub resent: u32,
+    /// Reports not sent yet, and not at BPJS either.
+    pub waiting: u32,
+    /// Visits BPJS could not be asked about (away, or refusing our credentials).
+    pub unreachable: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

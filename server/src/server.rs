@@ -78,7 +78,12 @@ pub async fn start(
     let (stop, stopped) = watch::channel(false);
     let hub = Hub::new(config.max_streams, config.stream_buffer);
     let limits = Limits::new(config.limits.clone());
+    let bpjs = config.bpjs.as_ref().map(|bridge| {
+        tracing::info!(url = %bridge.base_url, "BPJS antrean bridge on");
+        Arc::new(crate::bpjs::Bridge::new(bridge))
+    });
     let state = AppState {
+        bpjs: bpjs.clone(),
         store: store.clone(),
         clock: Arc::clone(&clock),
         hub: hub.clone(),
@@ -94,11 +99,8 @@ pub async fn start(
         stopped.clone(),
     ));
     let forget = tokio::spawn(forget_idle_clients(limits, stopped.clone()));
-    let bridge = match config.bpjs.clone() {
-        Some(bridge) => {
-            tracing::info!(url = %bridge.base_url, "BPJS antrean bridge on");
-            crate::bpjs::spawn(store.clone(), Arc::clone(&clock), bridge, stopped.clone())
-        }
+    let bridge_tasks = match &bpjs {
+        Some(bridge) => bridge.spawn(store.clone(), Arc::clone(&clock), stopped.clone()),
         None => Vec::new(),
     };
     let app = api::router(state, &config.http).into_make_service_with_connect_info::<SocketAddr>();
@@ -131,7 +133,7 @@ pub async fn start(
         rollover.abort();
         pump.abort();
         forget.abort();
-        bridge.iter().for_each(JoinHandle::abort);
+        bridge_tasks.iter().for_each(JoinHandle::abort);
         task_store.db.close().await;
         served.context("serving HTTP")
     });

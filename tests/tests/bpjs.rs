@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
-use giliran_core::antrean::{BpjsPoli, BpjsReport, ReportState};
+use giliran_core::antrean::{BpjsPoli, BpjsReport, Reconciliation, ReportState};
 use giliran_core::wire::{ErrorCode, IssuedTicket, Service, Ticket, TicketView};
 use giliran_server::clock::Clock;
 use giliran_tests::fake_bpjs::{Credentials, FakeBpjs, Mode};
@@ -306,6 +306,38 @@ async fn a_visit_reaches_bpjs_task_by_task_in_order(backend: Backend) {
         reports.iter().all(|r| r.state == ReportState::Sent),
         "{reports:#?}"
     );
+    // Compared with what BPJS holds, everything matches.
+    let checked: Reconciliation = h
+        .server
+        .post(
+            "/api/v1/admin/bpjs/reconciliation?day=2026-11-23",
+            Some(&h.admin),
+            json!({}),
+        )
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(
+        (
+            checked.visits,
+            checked.matching,
+            checked.resent,
+            checked.confirmed,
+            checked.waiting
+        ),
+        (1, 8, 0, 0, 0),
+        "{checked:?}"
+    );
+    let kept: Option<Reconciliation> = h
+        .server
+        .get(
+            "/api/v1/admin/bpjs/reconciliation?day=2026-11-23",
+            Some(&h.admin),
+        )
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(kept, Some(checked));
     let retry = h
         .server
         .post(
@@ -466,6 +498,15 @@ async fn admins_set_bpjs_poli_codes_that_make_sense() {
     let plain = TestServer::start(Backend::Sqlite).await;
     plain
         .get("/bpjs/token", None)
+        .await
+        .assert_error(404, ErrorCode::NotFound);
+    let plain_admin = plain.admin().await;
+    plain
+        .post(
+            "/api/v1/admin/bpjs/reconciliation",
+            Some(&plain_admin),
+            json!({}),
+        )
         .await
         .assert_error(404, ErrorCode::NotFound);
     h.server

@@ -57,3 +57,9 @@ CREATE TABLE bpjs_outbox (
 );
 CREATE INDEX bpjs_outbox_due ON bpjs_outbox(next_attempt_at) WHERE state = 'pending';
 CREATE INDEX bpjs_outbox_by_state ON bpjs_outbox(state, id);
+
+-- The newest comparison of a business day's reports with what BPJS holds (JSON).
+CREATE TABLE bpjs_reconciliations (
+    business_day TEXT PRIMARY KEY,
+    result       TEXT NOT NULL
+);

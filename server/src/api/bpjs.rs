@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use giliran_core::antrean::{BpjsPoli, BpjsPoliCodes, BpjsReport};
+use giliran_core::antrean::{BpjsPoli, BpjsPoliCodes, BpjsReport, Reconciliation};
 use giliran_core::wire::ErrorBody;
 use serde::Deserialize;
 use tracing::instrument;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::docs::AdminRefusals;
 use super::extract::{Admin, ApiJson, ApiPath};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_poli, remove_poli))
         .routes(routes!(list_reports))
         .routes(routes!(retry_report))
+        .routes(routes!(last_reconciliation, reconcile))
 }
 
 /// The services reported to BPJS, with their BPJS codes.
@@ -144,4 +145,53 @@ async fn retry_report(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<BpjsReport>> {
     Ok(Json(state.store.bpjs_retry(id, &actor, state.now()).await?))
+}
+
+/// The newest comparison of a day's reports with what BPJS holds; `null` before the first.
+#[utoipa::path(get, path = "/api/v1/admin/bpjs/reconciliation", tag = "admin",
+    params(DayQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Option<Reconciliation>),
+        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+    ))]
+#[instrument(skip_all)]
+async fn last_reconciliation(
+    State(state): State<AppState>,
+    _admin: Admin,
+    query: Result<Query<DayQuery>, QueryRejection>,
+) -> AppResult<Json<Option<Reconciliation>>> {
+    let Query(query) = query?;
+    let day = query
+        .day
+        .unwrap_or_else(|| state.store.calendar.day_of(state.now()));
+    Ok(Json(state.store.bpjs_reconciliation(day).await?))
+}
+
+/// Compare a day's reports with the tasks BPJS holds now, visit by visit: reports BPJS holds
+/// are marked sent, reports it lacks are sent again. The bridge also does this every half hour.
+#[utoipa::path(post, path = "/api/v1/admin/bpjs/reconciliation", tag = "admin",
+    params(DayQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Reconciliation),
+        (status = 400, description = "`invalid_parameter`", body = ErrorBody),
+        AdminRefusals,
+        (status = 404, description = "`not_found`: the BPJS bridge is off", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn reconcile(
+    State(state): State<AppState>,
+    Admin(_, actor): Admin,
+    query: Result<Query<DayQuery>, QueryRejection>,
+) -> AppResult<Json<Reconciliation>> {
+    let Query(query) = query?;
+    let bridge = state.bpjs.as_ref().ok_or(AppError::NoRoute)?;
+    let day = query
+        .day
+        .unwrap_or_else(|| state.store.calendar.day_of(state.now()));
+    let result = bridge.reconcile(&state.store, day).await?;
+    tracing::info!(actor = ?actor.username, %day, ?result, "BPJS reconciliation asked by an admin");
+    Ok(Json(result))
 }

@@ -53,6 +53,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Served over TLS: the panel's cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// The BPJS antrean bridge, when configured.
+    pub bpjs: Option<Arc<crate::bpjs::Bridge>>,
     /// The credentials BPJS calls the hospital's antrean web service with, when it offers one.
     pub bpjs_ws: Option<Arc<crate::bpjs::WsAccess>>,
 }

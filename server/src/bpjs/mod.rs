@@ -12,7 +12,8 @@ pub mod crypto;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use giliran_core::antrean::{Reconciliation, ReportState};
 use rand::Rng;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -43,20 +44,121 @@ const DUE_PER_PASS: i64 = 50;
 /// The longest wait between two tries of one report.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
-/// Starts the bridge's two loops; they end when `stopped` turns true.
-pub fn spawn(
+/// How often today's reports are compared with what BPJS holds.
+const RECONCILE_EVERY: Duration = Duration::from_secs(30 * 60);
+
+/// The bridge of one server.
+#[derive(Debug)]
+pub struct Bridge {
+    client: BpjsClient,
+    /// A report is leased for longer than a try can take, so no other replica sends it
+    /// meanwhile.
+    lease: Duration,
+}
+
+impl Bridge {
+    pub fn new(config: &BridgeConfig) -> Bridge {
+        Bridge {
+            client: BpjsClient::new(&config.base_url, config.credentials.clone(), config.timeout),
+            lease: config.timeout * 3 + Duration::from_secs(5),
+        }
+    }
+
+    /// Starts the bridge's loops; they end when `stopped` turns true.
+    pub fn spawn(
+        self: &Arc<Self>,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        stopped: watch::Receiver<bool>,
+    ) -> Vec<JoinHandle<()>> {
+        vec![
+            tokio::spawn(follow_events(
+                store.clone(),
+                Arc::clone(&clock),
+                stopped.clone(),
+            )),
+            tokio::spawn(send_reports(
+                store.clone(),
+                self.client.clone(),
+                self.lease,
+                stopped.clone(),
+            )),
+            tokio::spawn(reconcile_regularly(Arc::clone(self), store, clock, stopped)),
+        ]
+    }
+
+    /// Compares `day`'s reports with the tasks BPJS holds, visit by visit, and settles the
+    /// differences: what BPJS holds is sent; what it lacks goes again.
+    pub async fn reconcile(
+        &self,
+        store: &Store,
+        day: NaiveDate,
+    ) -> Result<Reconciliation, crate::error::StoreError> {
+        let mut result = Reconciliation {
+            business_day: day,
+            at: wall_clock(),
+            ..Reconciliation::default()
+        };
+        let reports = store.bpjs_reports(day).await?;
+        let mut visits: Vec<&str> = reports
+            .iter()
+            .filter(|r| r.state != ReportState::Held)
+            .map(|r| r.booking_code.as_str())
+            .collect();
+        visits.dedup();
+        for code in visits {
+            result.visits += 1;
+            let held = match self.client.held_tasks(code).await {
+                Ok(held) => held,
+                Err(err) => {
+                    tracing::warn!(booking_code = code, error = %err, "BPJS reconciliation: could not ask");
+                    result.unreachable += 1;
+                    continue;
+                }
+            };
+            for report in reports.iter().filter(|r| r.booking_code == code) {
+                let at_bpjs = match (&held, report.task_id) {
+                    (None, _) => false,
+                    (Some(_), None) => true,
+                    (Some(tasks), Some(task)) => tasks.iter().any(|t| t.taskid == task),
+                };
+                match (report.state, at_bpjs) {
+                    (ReportState::Sent, true) => result.matching += 1,
+                    (ReportState::Sent, false) => {
+                        store.bpjs_requeue(report.id, wall_clock()).await?;
+                        result.resent += 1;
+                    }
+                    (ReportState::Pending | ReportState::Failed, true) => {
+                        store.bpjs_sent(report.id, wall_clock()).await?;
+                        result.confirmed += 1;
+                    }
+                    (ReportState::Pending | ReportState::Failed | ReportState::Held, _) => {
+                        result.waiting += 1
+                    }
+                }
+            }
+        }
+        store.save_bpjs_reconciliation(&result).await?;
+        Ok(result)
+    }
+}
+
+async fn reconcile_regularly(
+    bridge: Arc<Bridge>,
     store: Store,
     clock: Arc<dyn Clock>,
-    config: BridgeConfig,
-    stopped: watch::Receiver<bool>,
-) -> Vec<JoinHandle<()>> {
-    let client = BpjsClient::new(&config.base_url, config.credentials, config.timeout);
-    // A report is leased for longer than a try can take, so no other replica sends it meanwhile.
-    let lease = config.timeout * 3 + Duration::from_secs(5);
-    vec![
-        tokio::spawn(follow_events(store.clone(), clock, stopped.clone())),
-        tokio::spawn(send_reports(store, client, lease, stopped)),
-    ]
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(RECONCILE_EVERY) => {}
+            _ = stopped.wait_for(|s| *s) => return,
+        }
+        let today = store.today(clock.now());
+        if let Err(err) = bridge.reconcile(&store, today).await {
+            tracing::warn!(error = %err, "BPJS reconciliation failed; will retry");
+        }
+    }
 }
 
 async fn follow_events(store: Store, clock: Arc<dyn Clock>, mut stopped: watch::Receiver<bool>) {

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::antrean::{
-    BpjsPoli, BpjsPoliCodes, BpjsReport, ReportState, Step, TaskId, VisitTasks, task_for,
+    BpjsPoli, BpjsPoliCodes, BpjsReport, Reconciliation, ReportState, Step, TaskId, VisitTasks,
+    task_for,
 };
 use giliran_core::events::Event;
 use giliran_core::status::TicketStatus;
@@ -488,6 +489,46 @@ impl Store {
             args![next_attempt_at, uncertain, error, id],
         )
         .await
+    }
+
+    /// BPJS does not hold a report we took as sent: it goes again.
+    pub async fn bpjs_requeue(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.bpjs_update(
+            "UPDATE bpjs_outbox SET state = 'pending', next_attempt_at = $1, sent_at = NULL, \
+             uncertain = $2, lease_until = NULL WHERE id = $3",
+            args![now, false, id],
+        )
+        .await
+    }
+
+    /// Keeps the newest reconciliation of its day.
+    pub async fn save_bpjs_reconciliation(
+        &self,
+        result: &Reconciliation,
+    ) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(result).map_err(|e| StoreError::Internal(e.to_string()))?;
+        self.bpjs_update(
+            "INSERT INTO bpjs_reconciliations (business_day, result) VALUES ($1, $2) \
+             ON CONFLICT (business_day) DO UPDATE SET result = excluded.result",
+            args![result.business_day, json],
+        )
+        .await
+    }
+
+    /// The newest reconciliation of `day`, if there was one.
+    pub async fn bpjs_reconciliation(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Option<Reconciliation>, StoreError> {
+        let json: Option<String> = self
+            .db
+            .scalar_optional(
+                "SELECT result FROM bpjs_reconciliations WHERE business_day = $1",
+                args![day],
+            )
+            .await?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     /// BPJS refused the report: it stays failed, holding back the visit's later reports, until

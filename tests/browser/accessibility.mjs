@@ -53,6 +53,7 @@ try {
     ['history', '/admin/history'],
     ['audit log', '/admin/audit'],
     ['poster', '/admin/poster'],
+    ['BPJS bridge', '/admin/bpjs'],
     ['counter choice', '/staff'],
   ]) {
     await page.goto(url);

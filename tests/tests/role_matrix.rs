@@ -69,6 +69,8 @@ enum Id {
     Service,
     User,
     Display,
+    /// A report of the BPJS bridge's outbox (none exists: the answer is 404 for admins).
+    Report,
 }
 
 /// One row: an operation, what its `{id}` is, a body that makes sense for it, and who may.
@@ -372,6 +374,61 @@ const TABLE: &[Row] = &[
     },
     Row {
         method: "get",
+        path: "/api/v1/admin/bpjs/polis",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "put",
+        path: "/api/v1/admin/bpjs/polis/{id}",
+        id: Id::Service,
+        body: |_| {
+            Some(json!({
+                "poli_code": "GIG", "poli_name": "Gigi", "doctor_code": 4410,
+                "doctor_name": "drg. Wulan", "practice_hours": "08:00-12:00",
+                "quota_jkn": 10, "quota_non_jkn": 5
+            }))
+        },
+        allowed: ADMINS,
+    },
+    Row {
+        method: "delete",
+        path: "/api/v1/admin/bpjs/polis/{id}",
+        id: Id::Service,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
+        path: "/api/v1/admin/bpjs/reports",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/admin/bpjs/reports/{id}/retry",
+        id: Id::Report,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
+        path: "/api/v1/admin/bpjs/reconciliation",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/admin/bpjs/reconciliation",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
         path: "/api/v1/display/settings",
         id: Id::None,
         body: none,
@@ -495,6 +552,7 @@ impl Fixture {
             Id::Service => self.service_b,
             Id::User => self.bystander,
             Id::Display => self.bystander_display,
+            Id::Report => return row.path.replace("{id}", "1"),
         };
         row.path.replace("{id}", &id.to_string())
     }

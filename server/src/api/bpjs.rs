@@ -45,8 +45,8 @@ async fn list_polis(
 
 /// Make a service a BPJS poli, or change its codes. From then on, a visit reaching it is told
 /// to BPJS (`antrean/add`) with these codes, and its steps follow.
-#[utoipa::path(put, path = "/api/v1/admin/bpjs/polis/{service_id}", tag = "admin",
-    params(("service_id" = Uuid, Path, description = "Service id")),
+#[utoipa::path(put, path = "/api/v1/admin/bpjs/polis/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Service id")),
     request_body = BpjsPoliCodes,
     security(("session" = [])),
     responses(
@@ -73,8 +73,8 @@ async fn set_poli(
 }
 
 /// Stop reporting a service to BPJS. Visits BPJS already knows carry on being reported.
-#[utoipa::path(delete, path = "/api/v1/admin/bpjs/polis/{service_id}", tag = "admin",
-    params(("service_id" = Uuid, Path, description = "Service id")),
+#[utoipa::path(delete, path = "/api/v1/admin/bpjs/polis/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "Service id")),
     security(("session" = [])),
     responses(
         (status = 204, description = "No longer a BPJS poli"),
@@ -103,7 +103,7 @@ struct DayQuery {
     day: Option<NaiveDate>,
 }
 
-/// The reports of a business day's visits, in the order they were queued: held (the visit has
+/// The reports of a business day's visits, visit by visit in the order they go: held (the visit has
 /// not reached a BPJS poli), pending (to send, or retrying with back-off while BPJS is away),
 /// sent, failed (BPJS refused; the visit's later reports wait).
 #[utoipa::path(get, path = "/api/v1/admin/bpjs/reports", tag = "admin",

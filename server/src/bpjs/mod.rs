@@ -50,6 +50,7 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(30 * 60);
 /// The bridge of one server.
 #[derive(Debug)]
 pub struct Bridge {
+    url: String,
     client: BpjsClient,
     /// A report is leased for longer than a try can take, so no other replica sends it
     /// meanwhile.
@@ -59,9 +60,15 @@ pub struct Bridge {
 impl Bridge {
     pub fn new(config: &BridgeConfig) -> Bridge {
         Bridge {
+            url: config.base_url.clone(),
             client: BpjsClient::new(&config.base_url, config.credentials.clone(), config.timeout),
             lease: config.timeout * 3 + Duration::from_secs(5),
         }
+    }
+
+    /// Where the reports go.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Starts the bridge's loops; they end when `stopped` turns true.

@@ -553,7 +553,7 @@ impl Store {
         Ok(())
     }
 
-    /// The reports of one business day's visits, in the order they were queued.
+    /// The reports of one business day's visits, visit by visit in the order they go.
     pub async fn bpjs_reports(&self, day: NaiveDate) -> Result<Vec<BpjsReport>, StoreError> {
         let rows: Vec<OutboxRow> = self
             .db
@@ -561,7 +561,7 @@ impl Store {
                 "SELECT o.id, o.booking_code, o.rank, o.body, o.state, o.attempts, o.uncertain, \
                  o.next_attempt_at, o.last_error, o.created_at, o.sent_at FROM bpjs_outbox o \
                  JOIN bpjs_visits v ON v.booking_code = o.booking_code \
-                 WHERE v.business_day = $1 ORDER BY o.id",
+                 WHERE v.business_day = $1 ORDER BY o.booking_code, o.rank",
                 args![day],
             )
             .await?;

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A moment as the hospital's clock shows it, with the date.
-fn local_datetime(store: &Store, at: DateTime<Utc>) -> String {
+pub(super) fn local_datetime(store: &Store, at: DateTime<Utc>) -> String {
     at.with_timezone(&store.calendar.time_zone())
         .format("%d-%m-%Y %H:%M")
         .to_string()

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod bpjs;
 pub mod history;
 pub mod i18n;
 pub mod login;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(patient::router())
         .merge(staff::router())
         .merge(admin::router())
+        .merge(bpjs::router())
         .merge(history::router())
 }
 

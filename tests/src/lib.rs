@@ -218,13 +218,23 @@ impl TestServer {
         self.on_same_database(dir).await
     }
 
+    /// A replica on the same database with these flags, and the same clock.
+    pub async fn another_with(&self, flags: &[&str]) -> TestServer {
+        self.started_on_same_database(tempfile::tempdir().expect("temp dir"), flags)
+            .await
+    }
+
     async fn on_same_database(&self, dir: tempfile::TempDir) -> TestServer {
+        self.started_on_same_database(dir, &[]).await
+    }
+
+    async fn started_on_same_database(&self, dir: tempfile::TempDir, flags: &[&str]) -> TestServer {
         TestServer::try_start_on(
             self.backend,
             self.database_url.clone(),
             dir,
             Arc::clone(&self.clock),
-            &[],
+            flags,
             None,
         )
         .await

@@ -47,28 +47,32 @@ struct Hospital {
     desk: HashMap<&'static str, Uuid>,
 }
 
+/// The flags of a server reporting to `fake`.
+fn bridge_flags(fake: &FakeBpjs, secret_key: &str) -> Vec<String> {
+    [
+        "--bpjs-url",
+        &fake.base_url(),
+        "--bpjs-cons-id",
+        CONS_ID,
+        "--bpjs-secret-key",
+        secret_key,
+        "--bpjs-user-key",
+        USER_KEY,
+        "--bpjs-timeout-secs",
+        "2",
+        "--bpjs-ws-username",
+        WS_USERNAME,
+        "--bpjs-ws-password",
+        WS_PASSWORD,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 async fn hospital(backend: Backend, fake: &FakeBpjs, secret_key: &str) -> Hospital {
-    let url = fake.base_url();
-    let server = TestServer::start_with(
-        backend,
-        &[
-            "--bpjs-url",
-            &url,
-            "--bpjs-cons-id",
-            CONS_ID,
-            "--bpjs-secret-key",
-            secret_key,
-            "--bpjs-user-key",
-            USER_KEY,
-            "--bpjs-timeout-secs",
-            "2",
-            "--bpjs-ws-username",
-            WS_USERNAME,
-            "--bpjs-ws-password",
-            WS_PASSWORD,
-        ],
-    )
-    .await;
+    let flags = bridge_flags(fake, secret_key);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = TestServer::start_with(backend, &flags).await;
     let admin = server.admin().await;
     let create = |body: Value| {
         let server = &server;
@@ -436,6 +440,110 @@ async fn an_outage_delays_reports_but_loses_and_repeats_none(backend: Backend) {
         assert!(Instant::now() < deadline, "{reports:#?}");
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_report_each_task_once() {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(Backend::Postgres, &fake, SECRET_KEY).await;
+    let flags = bridge_flags(&fake, SECRET_KEY);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let replica = h.server.another_with(&flags).await;
+    let morning = h.morning().await;
+    let code = &morning.booking_code;
+    bpjs_holds(&fake, code, 7, StdDuration::from_secs(20)).await;
+    // Both replicas read the log and send the outbox; one reads each event, one sends each
+    // report.
+    tokio::time::sleep(StdDuration::from_secs(1)).await;
+    assert_eq!(held(&fake, code), expected_tasks(&morning));
+    assert_eq!(fake.add_deliveries(code), 1);
+    for task in [1, 2, 3, 4, 5, 6, 7] {
+        assert_eq!(fake.deliveries(code, task), 1, "task {task} sent once");
+    }
+    replica.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_report_holds_its_visit_until_an_admin_retries_it() {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(Backend::Sqlite, &fake, SECRET_KEY).await;
+    let (_, issued) = token(&h.server, WS_PASSWORD).await;
+    let jkn = MobileJkn {
+        server: &h.server,
+        token: issued["response"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+    };
+    let booked = jkn
+        .done(
+            "/bpjs/antrean/ambil",
+            booking("0001112223334", "085711122233", "2026-11-23"),
+        )
+        .await;
+    let code = booked["kodebooking"]
+        .as_str()
+        .expect("a booking code")
+        .to_owned();
+    // BPJS lost the booking it made: it refuses the check-in's task.
+    let arrived = h.server.clock.now().timestamp_millis();
+    jkn.done(
+        "/bpjs/antrean/checkin",
+        json!({"kodebooking": code, "waktu": arrived}),
+    )
+    .await;
+    let mut slowest = StdDuration::ZERO;
+    h.act("A", "call-next", &mut slowest).await;
+    let failed = loop {
+        let reports = h.reports().await;
+        if let Some(failed) = reports.iter().find(|r| r.state == ReportState::Failed) {
+            break failed.clone();
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    };
+    assert_eq!(failed.task_id, Some(3));
+    assert!(
+        failed
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("tidak ditemukan")),
+        "BPJS's reason is kept: {failed:?}"
+    );
+    tokio::time::sleep(StdDuration::from_secs(1)).await;
+    assert_eq!(
+        fake.deliveries(&code, 4),
+        0,
+        "task 4 waits behind the refused task 3"
+    );
+    let waiting = h.reports().await;
+    assert!(
+        waiting
+            .iter()
+            .any(|r| r.task_id == Some(4) && r.state == ReportState::Pending && r.attempts == 0),
+        "{waiting:#?}"
+    );
+
+    // The admin sorts it out with BPJS, then sends it again: the visit goes on.
+    fake.register_booking(&code);
+    let retried: BpjsReport = h
+        .server
+        .post(
+            &format!("/api/v1/admin/bpjs/reports/{}/retry", failed.id),
+            Some(&h.admin),
+            json!({}),
+        )
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(retried.state, ReportState::Pending);
+    bpjs_holds(&fake, &code, 2, StdDuration::from_secs(10)).await;
+    let tasks: Vec<u16> = fake.tasks(&code).iter().map(|t| t.taskid).collect();
+    assert_eq!(tasks, [3, 4]);
+    assert_eq!(fake.deliveries(&code, 4), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -168,13 +168,17 @@ struct VisitRow {
 
 impl VisitRow {
     fn tasks(&self) -> VisitTasks {
-        VisitTasks {
-            last: self
-                .last_task
-                .and_then(|t| u16::try_from(t).ok())
-                .and_then(TaskId::from_code),
-            last_at_ms: self.last_at_ms,
-        }
+        stored_tasks(self.last_task, self.last_at_ms)
+    }
+}
+
+/// What a visit's row says was reported.
+fn stored_tasks(last_task: Option<i64>, last_at_ms: i64) -> VisitTasks {
+    VisitTasks {
+        last: last_task
+            .and_then(|t| u16::try_from(t).ok())
+            .and_then(TaskId::from_code),
+        last_at_ms,
     }
 }
 
@@ -294,31 +298,14 @@ impl Store {
         if !announced && station == Station::Poli {
             announced = self.announce(tx, &ticket, at, now).await?;
         }
-        let mut tasks = visit.tasks();
-        let Some(report) = tasks.record(task, at.timestamp_millis()) else {
-            return Ok(());
-        };
-        let body = json!({
-            "kodebooking": ticket.booking_code,
-            "taskid": report.task.code(),
-            "waktu": report.at_ms,
-        });
-        queue_report(
+        record_task(
             tx,
             &ticket.booking_code,
-            i64::from(report.task.code()),
-            &body,
-            if announced { "pending" } else { "held" },
+            visit.tasks(),
+            announced,
+            task,
+            at.timestamp_millis(),
             now,
-        )
-        .await?;
-        tx.execute(
-            "UPDATE bpjs_visits SET last_task = $1, last_at_ms = $2 WHERE booking_code = $3",
-            args![
-                i64::from(report.task.code()),
-                report.at_ms,
-                ticket.booking_code.as_str()
-            ],
         )
         .await?;
         Ok(())
@@ -831,23 +818,17 @@ impl Store {
         if open == 0 {
             return Err(VisitRefusal::NoLongerOpen);
         }
-        let mut tasks = visit.tasks();
         // Checking in twice, or after the poli already called, changes nothing.
-        if let Some(report) = tasks.record(TaskId::PoliWait, at_ms) {
-            let body = json!({
-                "kodebooking": booking_code,
-                "taskid": report.task.code(),
-                "waktu": report.at_ms,
-            });
-            let state = if visit.announced { "pending" } else { "held" };
-            queue_report(&mut tx, booking_code, 3, &body, state, now).await?;
-            tx.execute(
-                "UPDATE bpjs_visits SET last_task = $1, last_at_ms = $2 WHERE booking_code = $3",
-                args![3i64, report.at_ms, booking_code],
-            )
-            .await
-            .map_err(StoreError::from)?;
-        }
+        record_task(
+            &mut tx,
+            booking_code,
+            visit.tasks(),
+            visit.announced,
+            TaskId::PoliWait,
+            at_ms,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -900,6 +881,36 @@ async fn visit_for(tx: &mut Tx, ticket: &StepTicket) -> Result<VisitRow, StoreEr
     .ok_or_else(|| StoreError::Internal("a visit row vanished inside its transaction".into()))
 }
 
+/// Records `task` of a visit at `at_ms`, when it follows what was reported before: its report
+/// is queued (held until BPJS knows the visit) and the visit remembers it.
+async fn record_task(
+    tx: &mut Tx,
+    booking_code: &str,
+    mut tasks: VisitTasks,
+    announced: bool,
+    task: TaskId,
+    at_ms: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(report) = tasks.record(task, at_ms) else {
+        return Ok(());
+    };
+    let code = i64::from(report.task.code());
+    let body = json!({
+        "kodebooking": booking_code,
+        "taskid": report.task.code(),
+        "waktu": report.at_ms,
+    });
+    let state = if announced { "pending" } else { "held" };
+    queue_report(tx, booking_code, code, &body, state, now).await?;
+    tx.execute(
+        "UPDATE bpjs_visits SET last_task = $1, last_at_ms = $2 WHERE booking_code = $3",
+        args![code, report.at_ms, booking_code],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn queue_report(
     tx: &mut Tx,
     booking_code: &str,
@@ -933,26 +944,16 @@ async fn abandon_visits_left_open(
         )
         .await?;
     for (booking_code, announced, last_task, last_at_ms) in open {
-        let mut tasks = VisitRow {
-            origin: String::new(),
+        let tasks = stored_tasks(last_task, last_at_ms);
+        let at_ms = at.timestamp_millis();
+        record_task(
+            tx,
+            &booking_code,
+            tasks,
             announced,
-            last_task,
-            last_at_ms,
-        }
-        .tasks();
-        let Some(report) = tasks.record(TaskId::Cancelled, at.timestamp_millis()) else {
-            continue;
-        };
-        let body = json!({
-            "kodebooking": booking_code,
-            "taskid": report.task.code(),
-            "waktu": report.at_ms,
-        });
-        let state = if announced { "pending" } else { "held" };
-        queue_report(tx, &booking_code, 99, &body, state, now).await?;
-        tx.execute(
-            "UPDATE bpjs_visits SET last_task = 99, last_at_ms = $1 WHERE booking_code = $2",
-            args![report.at_ms, booking_code.as_str()],
+            TaskId::Cancelled,
+            at_ms,
+            now,
         )
         .await?;
     }

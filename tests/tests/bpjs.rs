@@ -20,6 +20,7 @@ on_both_backends!(
     a_visit_reaches_bpjs_task_by_task_in_order,
     an_outage_delays_reports_but_loses_and_repeats_none,
     mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service,
+    a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in,
 );
 
 const CONS_ID: &str = "27312";
@@ -694,6 +695,30 @@ impl MobileJkn<'_> {
     }
 }
 
+impl<'a> MobileJkn<'a> {
+    /// BPJS with a fresh token of the hospital's web service.
+    async fn signed_in(server: &'a TestServer) -> MobileJkn<'a> {
+        let (status, issued) = token(server, WS_PASSWORD).await;
+        assert_eq!(status, 200, "{issued}");
+        MobileJkn {
+            server,
+            token: issued["response"]["token"]
+                .as_str()
+                .expect("a token")
+                .to_owned(),
+        }
+    }
+
+    /// Books and returns the booking code, which BPJS now knows.
+    async fn book(&self, fake: &FakeBpjs, card: &str, phone: &str, day: &str) -> Value {
+        let booked = self
+            .done("/bpjs/antrean/ambil", booking(card, phone, day))
+            .await;
+        fake.register_booking(booked["kodebooking"].as_str().expect("a booking code"));
+        booked
+    }
+}
+
 async fn token(server: &TestServer, password: &str) -> (u16, Value) {
     let response = server
         .http
@@ -782,10 +807,6 @@ async fn mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service
         "one active number per patient: {again}"
     );
     for (body, why) in [
-        (
-            booking("0001234567891", "085700000001", "2026-11-24"),
-            "hari periksa",
-        ),
         (booking("12345", "085700000002", "2026-11-23"), "13 angka"),
         (
             booking("0001234567892", "085700000003", "2026-11-22"),
@@ -899,4 +920,159 @@ async fn mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service
         .refused("/bpjs/antrean/checkin", json!({"kodebooking": code}))
         .await;
     assert!(malformed.contains("Format"), "{malformed}");
+}
+
+/// Ibu Sri books tomorrow's poli from home today; Pak Joko books after her and never comes.
+/// Their numbers are tomorrow's first, so patients arriving tomorrow number after them; Sri
+/// can only check in tomorrow, joins the queue when she does, and Joko is reported absent (99)
+/// once tomorrow has ended.
+async fn a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in(
+    backend: Backend,
+) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let jkn = MobileJkn::signed_in(&h.server).await;
+    let tomorrow = "2026-11-24";
+    let sri = jkn
+        .book(&fake, "0001111111111", "081211112222", tomorrow)
+        .await;
+    let joko = jkn
+        .book(&fake, "0002222222222", "081233334444", tomorrow)
+        .await;
+    assert_eq!(
+        (sri["nomorantrean"].clone(), joko["nomorantrean"].clone()),
+        (json!("A-001"), json!("A-002")),
+        "tomorrow's first numbers"
+    );
+    assert_eq!(joko["sisakuotajkn"], 28);
+    let doctor_starts: i64 = "2026-11-24T01:00:00Z"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .expect("a time")
+        .timestamp_millis();
+    assert_eq!(
+        sri["estimasidilayani"],
+        json!(doctor_starts),
+        "with no pace to go by yet, the doctor's start (08:00 WIB)"
+    );
+    let sri_code = sri["kodebooking"].as_str().expect("a code").to_owned();
+    let joko_code = joko["kodebooking"].as_str().expect("a code").to_owned();
+
+    // Today is not tomorrow: nothing is in today's queue, and checking in must wait.
+    let poli = |day: &str| {
+        json!({"kodepoli": "INT", "kodedokter": 33021, "tanggalperiksa": day,
+               "jampraktek": "08:00-14:00"})
+    };
+    let today = jkn.done("/bpjs/antrean/status", poli("2026-11-23")).await;
+    assert_eq!(today["totalantrean"], 0);
+    let ahead = jkn.done("/bpjs/antrean/status", poli(tomorrow)).await;
+    assert_eq!(
+        (ahead["totalantrean"].clone(), ahead["sisakuotajkn"].clone()),
+        (json!(2), json!(28))
+    );
+    let early = jkn
+        .refused(
+            "/bpjs/antrean/checkin",
+            json!({"kodebooking": sri_code, "waktu": 0}),
+        )
+        .await;
+    assert!(early.contains("hari periksa"), "{early}");
+    let left = jkn
+        .done("/bpjs/antrean/sisa", json!({"kodebooking": joko_code}))
+        .await;
+    assert_eq!(
+        (left["nomorantrean"].clone(), left["sisaantrean"].clone()),
+        (json!("A-002"), json!(1)),
+        "Sri's booking is ahead of Joko's"
+    );
+    let twice = jkn
+        .refused(
+            "/bpjs/antrean/ambil",
+            booking("0001111111111", "081211112222", tomorrow),
+        )
+        .await;
+    assert!(twice.contains("A-001"), "one number per day: {twice}");
+    let far = jkn
+        .refused(
+            "/bpjs/antrean/ambil",
+            booking("0003333333333", "081255556666", "2027-11-24"),
+        )
+        .await;
+    assert!(far.contains("paling lambat"), "{far}");
+    assert!(
+        h.server.call_next(&h.staff, h.desk["A"]).await.is_none(),
+        "tomorrow's bookings are nobody's ticket today"
+    );
+
+    // Tomorrow: an on-site patient numbers after the bookings, and Sri joins the queue when she
+    // checks in, behind him.
+    h.server.clock.advance(Duration::days(1));
+    // The day has started, and the bridge has had time to read that, before anyone comes.
+    h.server
+        .store()
+        .expire_past_days(h.server.clock.now())
+        .await
+        .expect("the day starts");
+    tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    assert!(
+        fake.tasks(&sri_code).is_empty() && fake.tasks(&joko_code).is_empty(),
+        "a booking for the day that starts still waits for its patient"
+    );
+    let jkn = MobileJkn::signed_in(&h.server).await; // tokens last an hour
+    let staff = h.server.login("dewi", giliran_tests::STAFF_PASSWORD).await;
+    let walk_in = h.server.take("A", json!({})).await;
+    assert_eq!(walk_in.ticket.number, "A-003");
+    h.server.clock.advance(Duration::minutes(10));
+    let arrived = h.server.clock.now().timestamp_millis();
+    jkn.done(
+        "/bpjs/antrean/checkin",
+        json!({"kodebooking": sri_code, "waktu": arrived}),
+    )
+    .await;
+    jkn.done(
+        "/bpjs/antrean/checkin",
+        json!({"kodebooking": sri_code, "waktu": arrived}),
+    )
+    .await;
+    let first = h.server.call_next(&staff, h.desk["A"]).await;
+    assert_eq!(first.map(|t| t.number).as_deref(), Some("A-003"));
+    h.server
+        .counter_action(&staff, h.desk["A"], "complete")
+        .await;
+    let second = h.server.call_next(&staff, h.desk["A"]).await;
+    assert_eq!(second.map(|t| t.number).as_deref(), Some("A-001"));
+    h.server
+        .counter_action(&staff, h.desk["A"], "complete")
+        .await;
+    bpjs_holds(&fake, &sri_code, 3, StdDuration::from_secs(20)).await;
+    let tasks: Vec<(u16, i64)> = held(&fake, &sri_code);
+    assert_eq!(tasks[0], (3, arrived), "her wait starts at the check-in");
+    assert_eq!(
+        tasks.iter().map(|t| t.0).collect::<Vec<_>>(),
+        [3, 4, 5],
+        "checked in once"
+    );
+    assert_eq!(fake.add_deliveries(&sri_code), 0, "BPJS made the visit");
+
+    // The day after: Joko never came.
+    h.server.clock.advance(Duration::days(1));
+    let jkn = MobileJkn::signed_in(&h.server).await;
+    bpjs_holds(&fake, &joko_code, 1, StdDuration::from_secs(30)).await;
+    assert_eq!(
+        fake.tasks(&joko_code)
+            .iter()
+            .map(|t| t.taskid)
+            .collect::<Vec<_>>(),
+        [99]
+    );
+    assert!(
+        jkn.refused(
+            "/bpjs/antrean/checkin",
+            json!({"kodebooking": joko_code, "waktu": 0})
+        )
+        .await
+        .contains("hari periksa"),
+        "a booking's day is gone once past"
+    );
 }

@@ -11,7 +11,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use giliran_core::patient::normalize_phone;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -19,9 +19,12 @@ use serde_json::{Value, json};
 use super::AppState;
 use crate::bpjs::WsAccess;
 use crate::error::{AppError, StoreError};
-use crate::store::IssueRequest;
 use crate::store::VisitReader;
-use crate::store::bpjs::{JknPatient, PoliDay, VisitRefusal};
+use crate::store::mobile_jkn::{JknPatient, PoliDay, VisitRefusal};
+
+/// How far ahead a number may be booked: enough for a control visit months away, and bounded
+/// so that a mistyped year is refused rather than booked.
+const BOOKING_DAYS_AHEAD: u64 = 90;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,8 +50,8 @@ fn answer(response: Option<Value>, code: u16, message: &str) -> Response {
     Json(body).into_response()
 }
 
-fn done(response: Option<Value>) -> Response {
-    answer(response, 200, "Ok")
+fn done(response: Option<Value>) -> Result<Response, Stop> {
+    Ok(answer(response, 200, "Ok"))
 }
 
 /// BPJS's "not done": HTTP 200, code 201 and why.
@@ -61,7 +64,45 @@ fn not_admitted(why: &str) -> Response {
 }
 
 /// An answer given instead of going on (boxed: a response is large to pass around).
-type Stop = Box<Response>;
+struct Stop(Box<Response>);
+
+impl IntoResponse for Stop {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<Response> for Stop {
+    fn from(response: Response) -> Self {
+        Stop(Box::new(response))
+    }
+}
+
+/// A queue action that failed for a reason of the store: BPJS hears it when it is about the
+/// request, and the contract's error (such as 503 while the database is away) otherwise.
+impl From<StoreError> for Stop {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::ServiceClosed => refused("Poli sedang tutup"),
+            StoreError::QuotaFull { .. } => refused("Kuota poli pada tanggal ini sudah habis"),
+            StoreError::ActiveTicketExists(ticket) => refused(&format!(
+                "Peserta masih memiliki antrean aktif nomor {}",
+                ticket.number
+            )),
+            err => AppError::from(err).into_response(),
+        }
+        .into()
+    }
+}
+
+impl From<VisitRefusal> for Stop {
+    fn from(err: VisitRefusal) -> Self {
+        match err {
+            VisitRefusal::Store(err) => err.into(),
+            refusal => refused(&refusal.to_string()).into(),
+        }
+    }
+}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers
@@ -76,7 +117,7 @@ fn access(state: &AppState) -> Result<&WsAccess, Stop> {
     state
         .bpjs_ws
         .as_deref()
-        .ok_or_else(|| Box::new(AppError::NoRoute.into_response()))
+        .ok_or_else(|| AppError::NoRoute.into_response().into())
 }
 
 /// Checks `x-username` and `x-token`, then reads the JSON body.
@@ -91,51 +132,26 @@ fn admitted<T>(
         header(headers, "x-token"),
         state.now(),
     ) {
-        return Err(Box::new(not_admitted(
-            "Token tidak valid atau sudah kedaluwarsa",
-        )));
+        return Err(not_admitted("Token tidak valid atau sudah kedaluwarsa").into());
     }
     body.map(|Json(body)| body).map_err(|e| {
-        Box::new(refused(&format!(
+        refused(&format!(
             "Format permintaan tidak sesuai: {}",
             e.body_text()
-        )))
+        ))
+        .into()
     })
 }
 
-async fn token(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let access = match access(&state) {
-        Ok(access) => access,
-        Err(response) => return *response,
-    };
+async fn token(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Stop> {
+    let access = access(&state)?;
     match access.token(
         header(&headers, "x-username"),
         header(&headers, "x-password"),
         state.now(),
     ) {
         Some(token) => done(Some(json!({"token": token}))),
-        None => not_admitted("Username atau password tidak sesuai"),
-    }
-}
-
-/// A queue action that failed for a reason of the store: BPJS hears it when it is about the
-/// request, and the contract's error (such as 503 while the database is away) otherwise.
-fn store_refusal(err: StoreError) -> Response {
-    match err {
-        StoreError::ServiceClosed => refused("Poli sedang tutup"),
-        StoreError::QuotaFull { .. } => refused("Kuota poli hari ini sudah habis"),
-        StoreError::ActiveTicketExists(ticket) => refused(&format!(
-            "Peserta masih memiliki antrean aktif nomor {}",
-            ticket.number
-        )),
-        err => AppError::from(err).into_response(),
-    }
-}
-
-fn visit_refusal(err: VisitRefusal) -> Response {
-    match err {
-        VisitRefusal::Store(err) => store_refusal(err),
-        refusal => refused(&refusal.to_string()),
+        None => Err(not_admitted("Username atau password tidak sesuai").into()),
     }
 }
 
@@ -148,38 +164,37 @@ struct PoliQuery {
 }
 
 /// The poli of a request, on a day from today on, whose doctor practises at those hours.
-async fn poli_day(state: &AppState, query: &PoliQuery) -> Result<(PoliDay, NaiveDate), Stop> {
+async fn poli_day(state: &AppState, query: &PoliQuery) -> Result<PoliDay, Stop> {
     let today = state.store.today(state.now());
     let day = NaiveDate::parse_from_str(query.tanggalperiksa.trim(), "%Y-%m-%d")
-        .map_err(|_| Box::new(refused("Format tanggal periksa tidak sesuai (YYYY-MM-DD)")))?;
+        .map_err(|_| refused("Format tanggal periksa tidak sesuai (YYYY-MM-DD)"))?;
     if day < today {
-        return Err(Box::new(refused("Tanggal periksa sudah lewat")));
+        return Err(refused("Tanggal periksa sudah lewat").into());
+    }
+    if day > today + Days::new(BOOKING_DAYS_AHEAD) {
+        return Err(refused(&format!(
+            "Antrean dapat diambil paling lambat {BOOKING_DAYS_AHEAD} hari sebelum tanggal periksa"
+        ))
+        .into());
     }
     let poli = state
         .store
         .bpjs_poli_day(&query.kodepoli, query.kodedokter, day)
-        .await
-        .map_err(|e| Box::new(store_refusal(e)))?
-        .ok_or_else(|| Box::new(refused("Poli atau dokter tidak ditemukan")))?;
+        .await?
+        .ok_or_else(|| refused("Poli atau dokter tidak ditemukan"))?;
     if poli.poli.codes.practice_hours != query.jampraktek.trim() {
-        return Err(Box::new(refused("Jadwal praktik dokter tidak sesuai")));
+        return Err(refused("Jadwal praktik dokter tidak sesuai").into());
     }
-    Ok((poli, day))
+    Ok(poli)
 }
 
 async fn status(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<PoliQuery>, JsonRejection>,
-) -> Response {
-    let query = match admitted(&state, &headers, body) {
-        Ok(query) => query,
-        Err(response) => return *response,
-    };
-    let (day, _) = match poli_day(&state, &query).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Stop> {
+    let query = admitted(&state, &headers, body)?;
+    let day = poli_day(&state, &query).await?;
     done(Some(json!({
         "namapoli": day.poli.codes.poli_name,
         "namadokter": day.poli.codes.doctor_name,
@@ -211,77 +226,61 @@ fn digits(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+impl TakeRequest {
+    /// The patient, checked as BPJS's documentation describes their fields.
+    fn patient(&self) -> Result<JknPatient, Stop> {
+        let card_number = self.nomorkartu.trim();
+        if !digits(card_number, 13) {
+            return Err(refused("Nomor kartu JKN harus 13 angka").into());
+        }
+        let nik = self.nik.trim();
+        if !nik.is_empty() && !digits(nik, 16) {
+            return Err(refused("NIK harus 16 angka").into());
+        }
+        let phone = match self.nohp.trim() {
+            "" => None,
+            raw => Some(normalize_phone(raw).map_err(|_| refused("Nomor HP tidak sesuai"))?),
+        };
+        Ok(JknPatient {
+            card_number: card_number.to_owned(),
+            nik: nik.to_owned(),
+            norm: self.norm.trim().to_owned(),
+            phone,
+        })
+    }
+}
+
 async fn take(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<TakeRequest>, JsonRejection>,
-) -> Response {
-    let req = match admitted(&state, &headers, body) {
-        Ok(req) => req,
-        Err(response) => return *response,
-    };
-    let now = state.now();
-    if !digits(req.nomorkartu.trim(), 13) {
-        return refused("Nomor kartu JKN harus 13 angka");
-    }
-    if !req.nik.trim().is_empty() && !digits(req.nik.trim(), 16) {
-        return refused("NIK harus 16 angka");
-    }
-    let phone = match req.nohp.trim() {
-        "" => None,
-        raw => match normalize_phone(raw) {
-            Ok(phone) => Some(phone),
-            Err(_) => return refused("Nomor HP tidak sesuai"),
-        },
-    };
-    let (poli, day) = match poli_day(&state, &req.poli).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    // Numbers are taken on the day: Giliran's queues are of today.
-    if day != state.store.today(now) {
-        return refused("Antrean hanya dapat diambil pada hari periksa");
-    }
+) -> Result<Response, Stop> {
+    let req = admitted(&state, &headers, body)?;
+    let patient = req.patient()?;
+    let poli = poli_day(&state, &req.poli).await?;
     if poli.jkn_left() == 0 {
-        return refused("Kuota JKN poli hari ini sudah habis");
+        return Err(VisitRefusal::JknQuotaFull.into());
     }
-    let issue = IssueRequest {
-        service_id: poli.poli.service_id,
-        name: None,
-        phone,
-        device_id: None,
-        priority: Default::default(),
-        destination_service_id: None,
-        mobile_jkn: Some(JknPatient {
-            card_number: req.nomorkartu.trim().to_owned(),
-            nik: req.nik.trim().to_owned(),
-            norm: req.norm.trim().to_owned(),
-        }),
-    };
-    let (ticket, _) = match state.store.issue_ticket(&issue, now).await {
-        Ok(issued) => issued,
-        Err(err) => return store_refusal(err),
-    };
-    let sequence: u32 = ticket
+    let booking = state.store.bpjs_book(&poli, &patient, state.now()).await?;
+    let sequence = booking
         .number
         .rsplit('-')
         .next()
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.parse::<u32>().ok())
         .unwrap_or(0);
-    let eta_ms = i64::from(ticket.eta_seconds.unwrap_or(0)) * 1000;
     done(Some(json!({
-        "nomorantrean": ticket.number,
+        "nomorantrean": booking.number,
         "angkaantrean": sequence,
-        "kodebooking": ticket.booking_code,
-        "norm": req.norm.trim(),
+        "kodebooking": booking.booking_code,
+        "norm": patient.norm,
         "namapoli": poli.poli.codes.poli_name,
         "namadokter": poli.poli.codes.doctor_name,
-        "estimasidilayani": now.timestamp_millis() + eta_ms,
+        "estimasidilayani": booking.estimated_at_ms,
         "sisakuotajkn": poli.jkn_left() - 1,
         "kuotajkn": poli.poli.codes.quota_jkn,
         "sisakuotanonjkn": poli.others_left(),
         "kuotanonjkn": poli.poli.codes.quota_non_jkn,
-        "keterangan": "",
+        "keterangan": "Silakan check-in di rumah sakit pada hari periksa",
     })))
 }
 
@@ -294,43 +293,40 @@ async fn remaining(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<BookingRequest>, JsonRejection>,
-) -> Response {
-    let req = match admitted(&state, &headers, body) {
-        Ok(req) => req,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Stop> {
+    let req = admitted(&state, &headers, body)?;
     let now = state.now();
-    let visit = match state
-        .store
-        .visit(&req.kodebooking, VisitReader::Staff, now)
-        .await
-    {
+    let code = req.kodebooking.trim();
+    // Not yet checked in: where the booking stands.
+    if let Some(booked) = state.store.bpjs_booking_standing(code, now).await? {
+        let wait_ms = (booked.booking.estimated_at_ms - now.timestamp_millis()).max(0);
+        return done(Some(json!({
+            "nomorantrean": booked.booking.number,
+            "namapoli": booked.poli.as_ref().map_or("", |p| p.codes.poli_name.as_str()),
+            "namadokter": booked.poli.as_ref().map_or("", |p| p.codes.doctor_name.as_str()),
+            "sisaantrean": booked.ahead,
+            "antreanpanggil": booked.last_called.as_deref().unwrap_or("-"),
+            "waktutunggu": wait_ms / 1000,
+            "keterangan": "Belum check-in",
+        })));
+    }
+    let visit = match state.store.visit(code, VisitReader::Staff, now).await {
         Ok(visit) => visit,
-        Err(StoreError::NotFound(_)) => return refused("Kode booking tidak ditemukan"),
-        Err(err) => return store_refusal(err),
+        Err(StoreError::NotFound(_)) => return Err(VisitRefusal::UnknownBooking.into()),
+        Err(err) => return Err(err.into()),
     };
     let Some(here) = visit.steps.last().filter(|_| !visit.finished) else {
-        return refused("Antrean sudah selesai atau dibatalkan");
+        return Err(VisitRefusal::NoLongerOpen.into());
     };
-    let polis = match state.store.bpjs_polis().await {
-        Ok(polis) => polis,
-        Err(err) => return store_refusal(err),
-    };
-    let poli = polis
-        .iter()
-        .find(|p| p.service_id == here.station.service_id);
-    let last_called = match state
+    let poli = state.store.bpjs_poli(here.station.service_id).await?;
+    let last_called = state
         .store
         .last_called(here.station.service_id, visit.business_day)
-        .await
-    {
-        Ok(number) => number,
-        Err(err) => return store_refusal(err),
-    };
+        .await?;
     done(Some(json!({
         "nomorantrean": here.ticket.number,
-        "namapoli": poli.map_or(here.station.name.as_str(), |p| p.codes.poli_name.as_str()),
-        "namadokter": poli.map_or("", |p| p.codes.doctor_name.as_str()),
+        "namapoli": poli.as_ref().map_or(here.station.name.as_str(), |p| p.codes.poli_name.as_str()),
+        "namadokter": poli.as_ref().map_or("", |p| p.codes.doctor_name.as_str()),
         "sisaantrean": here.ticket.people_ahead.unwrap_or(0),
         "antreanpanggil": last_called.as_deref().unwrap_or("-"),
         "waktutunggu": here.ticket.eta_seconds.unwrap_or(0),
@@ -349,43 +345,34 @@ async fn cancel(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<CancelRequest>, JsonRejection>,
-) -> Response {
-    let req = match admitted(&state, &headers, body) {
-        Ok(req) => req,
-        Err(response) => return *response,
-    };
-    match state
+) -> Result<Response, Stop> {
+    let req = admitted(&state, &headers, body)?;
+    state
         .store
         .bpjs_cancel_visit(req.kodebooking.trim(), req.keterangan.trim(), state.now())
-        .await
-    {
-        Ok(()) => done(None),
-        Err(err) => visit_refusal(err),
-    }
+        .await?;
+    done(None)
 }
 
 #[derive(Deserialize)]
 struct CheckInRequest {
     kodebooking: String,
-    /// Milliseconds since the Unix epoch.
-    waktu: i64,
+    /// When Mobile JKN saw the check-in (ms since the epoch). Required, as BPJS documents it,
+    /// but the ticket's time is the server's, as for every queue action, so that a visit's
+    /// task times never go backwards.
+    #[serde(rename = "waktu")]
+    _waktu: i64,
 }
 
 async fn check_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<CheckInRequest>, JsonRejection>,
-) -> Response {
-    let req = match admitted(&state, &headers, body) {
-        Ok(req) => req,
-        Err(response) => return *response,
-    };
-    match state
+) -> Result<Response, Stop> {
+    let req = admitted(&state, &headers, body)?;
+    state
         .store
-        .bpjs_check_in(req.kodebooking.trim(), req.waktu, state.now())
-        .await
-    {
-        Ok(()) => done(None),
-        Err(err) => visit_refusal(err),
-    }
+        .bpjs_check_in(req.kodebooking.trim(), state.now())
+        .await?;
+    done(None)
 }

@@ -19,8 +19,20 @@ use super::{Actor, Audit, Store};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError};
 
+/// Columns of a [`PoliRow`]; append the `WHERE`.
+macro_rules! poli_select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT service_id, poli_code, poli_name, doctor_code, doctor_name, practice_hours, \
+             quota_jkn, quota_non_jkn FROM bpjs_polis ",
+            $rest
+        )
+    };
+}
+pub(super) use poli_select;
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-struct PoliRow {
+pub(super) struct PoliRow {
     pub service_id: Uuid,
     pub poli_code: String,
     pub poli_name: String,
@@ -51,7 +63,7 @@ pub struct OutboxRow {
 }
 
 impl PoliRow {
-    fn into_wire(self) -> BpjsPoli {
+    pub(super) fn into_wire(self) -> BpjsPoli {
         BpjsPoli {
             service_id: self.service_id,
             codes: BpjsPoliCodes {
@@ -110,57 +122,8 @@ struct StepTicket {
     station: String,
 }
 
-/// A patient who booked through Mobile JKN, as BPJS's "ambil antrean" names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JknPatient {
-    pub card_number: String,
-    pub nik: String,
-    pub norm: String,
-}
-
-/// A BPJS poli's day, as BPJS's "status antrean" asks for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoliDay {
-    pub poli: BpjsPoli,
-    pub service_name: String,
-    /// Tickets issued today.
-    pub total: u32,
-    pub waiting: u32,
-    /// The number most recently called.
-    pub last_called: Option<String>,
-    /// Of today's tickets, those booked through Mobile JKN.
-    pub jkn: u32,
-}
-
-impl PoliDay {
-    pub fn jkn_left(&self) -> u32 {
-        self.poli.codes.quota_jkn.saturating_sub(self.jkn)
-    }
-
-    pub fn others_left(&self) -> u32 {
-        self.poli
-            .codes
-            .quota_non_jkn
-            .saturating_sub(self.total.saturating_sub(self.jkn))
-    }
-}
-
-/// Why BPJS's request about a visit cannot be done, in words for the Mobile JKN patient.
-#[derive(Debug, thiserror::Error)]
-pub enum VisitRefusal {
-    #[error("Kode booking tidak ditemukan")]
-    UnknownBooking,
-    #[error("Antrean sudah selesai atau dibatalkan")]
-    NoLongerOpen,
-    #[error("Antrean sudah dilayani dan tidak dapat dibatalkan")]
-    AlreadyServed,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 #[derive(sqlx::FromRow)]
 struct VisitRow {
-    origin: String,
     announced: bool,
     last_task: Option<i64>,
     last_at_ms: i64,
@@ -253,7 +216,9 @@ impl Store {
                 };
                 self.report_step(tx, ticket.id, step, at, now).await
             }
-            Event::DayStarted { .. } => abandon_visits_left_open(tx, at, now).await,
+            Event::DayStarted { business_day } => {
+                abandon_visits_left_open(tx, *business_day, at, now).await
+            }
             Event::CounterChanged { .. }
             | Event::ServiceChanged { .. }
             | Event::TicketUpdated { .. } => Ok(()),
@@ -289,11 +254,6 @@ impl Store {
             return Ok(());
         };
         let visit = visit_for(tx, &ticket).await?;
-        // A Mobile JKN patient starts waiting for the poli when they check in, not when they
-        // booked (perhaps from home).
-        if visit.origin == "mobile_jkn" && station == Station::Poli && step == Step::Queued {
-            return Ok(());
-        }
         let mut announced = visit.announced;
         if !announced && station == Station::Poli {
             announced = self.announce(tx, &ticket, at, now).await?;
@@ -323,8 +283,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let poli: Option<PoliRow> = tx
             .fetch_optional(
-                "SELECT service_id, poli_code, poli_name, doctor_code, doctor_name, practice_hours, \
-                 quota_jkn, quota_non_jkn FROM bpjs_polis WHERE service_id = $1",
+                poli_select!("WHERE service_id = $1"),
                 args![ticket.service_id],
             )
             .await?;
@@ -382,7 +341,7 @@ impl Store {
     }
 
     /// Milliseconds until the ticket numbered `sequence` is likely called: the tickets ahead of
-    /// it times the service's average pace today, as the patient's own ETA counts it.
+    /// it times the service's pace, as the patient's own ETA counts it.
     async fn waiting_estimate(
         &self,
         tx: &mut Tx,
@@ -397,18 +356,7 @@ impl Store {
                 args![service_id, day, sequence],
             )
             .await?;
-        let calls: Vec<DateTime<Utc>> = tx
-            .fetch_all::<(DateTime<Utc>,)>(
-                "SELECT called_at FROM tickets WHERE service_id = $1 AND business_day = $2 \
-                 AND called_at IS NOT NULL ORDER BY called_at DESC LIMIT 20",
-                args![service_id, day],
-            )
-            .await?
-            .into_iter()
-            .map(|(at,)| at)
-            .collect();
-        Ok(super::tickets::eta_seconds(super::count(ahead), &calls)
-            .map_or(0, |s| i64::from(s) * 1000))
+        paced_wait_ms(tx, service_id, ahead).await
     }
 
     /// Reports due to be sent now, oldest first; a visit's report waits for the ones before it.
@@ -599,13 +547,18 @@ impl Store {
     pub async fn bpjs_polis(&self) -> Result<Vec<BpjsPoli>, StoreError> {
         let rows: Vec<PoliRow> = self
             .db
-            .fetch_all(
-                "SELECT service_id, poli_code, poli_name, doctor_code, doctor_name, practice_hours, \
-                 quota_jkn, quota_non_jkn FROM bpjs_polis ORDER BY poli_code",
-                args![],
-            )
+            .fetch_all(poli_select!("ORDER BY poli_code"), args![])
             .await?;
         Ok(rows.into_iter().map(PoliRow::into_wire).collect())
+    }
+
+    /// The BPJS poli a service is, if it is one.
+    pub async fn bpjs_poli(&self, service_id: Uuid) -> Result<Option<BpjsPoli>, StoreError> {
+        let row: Option<PoliRow> = self
+            .db
+            .fetch_optional(poli_select!("WHERE service_id = $1"), args![service_id])
+            .await?;
+        Ok(row.map(PoliRow::into_wire))
     }
 
     /// Makes a service a BPJS poli, or changes its codes.
@@ -681,184 +634,30 @@ impl Store {
     }
 }
 
-impl Store {
-    /// The BPJS poli with these codes, and how its day stands.
-    pub async fn bpjs_poli_day(
-        &self,
-        poli_code: &str,
-        doctor_code: i64,
-        day: NaiveDate,
-    ) -> Result<Option<PoliDay>, StoreError> {
-        let poli: Option<PoliRow> = self
-            .db
-            .fetch_optional(
-                "SELECT service_id, poli_code, poli_name, doctor_code, doctor_name, practice_hours, \
-                 quota_jkn, quota_non_jkn FROM bpjs_polis WHERE poli_code = $1 AND doctor_code = $2",
-                args![poli_code.trim().to_uppercase(), doctor_code],
-            )
-            .await?;
-        let Some(poli) = poli else {
-            return Ok(None);
-        };
-        let service = poli.service_id;
-        let (service_name, total, waiting, jkn): (String, i64, i64, i64) = self
-            .db
-            .fetch_optional(
-                "SELECT s.name, \
-                   (SELECT COUNT(*) FROM tickets t WHERE t.service_id = s.id AND t.business_day = $2), \
-                   (SELECT COUNT(*) FROM tickets t WHERE t.service_id = s.id AND t.business_day = $2 \
-                      AND t.status = 'waiting'), \
-                   (SELECT COUNT(*) FROM tickets t JOIN bpjs_visits v ON v.booking_code = t.booking_code \
-                      WHERE t.service_id = s.id AND t.business_day = $2 AND v.origin = 'mobile_jkn') \
-                 FROM services s WHERE s.id = $1",
-                args![service, day],
-            )
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Service))?;
-        let last_called = self.last_called(service, day).await?;
-        Ok(Some(PoliDay {
-            poli: poli.into_wire(),
-            service_name,
-            total: super::count(total),
-            waiting: super::count(waiting),
-            last_called,
-            jkn: super::count(jkn),
-        }))
-    }
-
-    /// The number a service called most recently on `day`.
-    pub async fn last_called(
-        &self,
-        service_id: Uuid,
-        day: NaiveDate,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db
-            .scalar_optional(
-                "SELECT number FROM tickets WHERE service_id = $1 AND business_day = $2 \
-                 AND called_at IS NOT NULL ORDER BY called_at DESC LIMIT 1",
-                args![service_id, day],
-            )
-            .await?)
-    }
-
-    /// Mobile JKN cancels a visit ("batal antrean"): its waiting ticket is cancelled. BPJS
-    /// asked for it, so no task 99 is reported back.
-    pub async fn bpjs_cancel_visit(
-        &self,
-        booking_code: &str,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), VisitRefusal> {
-        let mut tx = self.db.begin().await.map_err(StoreError::from)?;
-        let ticket: Option<(Uuid, String)> = tx
-            .fetch_optional(
-                "SELECT id, status FROM tickets WHERE booking_code = $1 \
-                 ORDER BY issued_at DESC LIMIT 1",
-                args![booking_code],
-            )
-            .await
-            .map_err(StoreError::from)?;
-        let Some((id, status)) = ticket else {
-            return Err(VisitRefusal::UnknownBooking);
-        };
-        match status.as_str() {
-            "waiting" => {}
-            "called" | "done" | "transferred" => return Err(VisitRefusal::AlreadyServed),
-            _ => return Err(VisitRefusal::NoLongerOpen),
-        }
-        tx.execute(
-            "UPDATE bpjs_visits SET last_task = 99 WHERE booking_code = $1",
-            args![booking_code],
-        )
-        .await
-        .map_err(StoreError::from)?;
-        let row = super::tickets::ticket_in(&mut tx, id).await?;
-        self.change_status(&mut tx, &row, giliran_core::Action::Cancel, now)
-            .await?;
-        let bpjs = Actor::anonymous(Some("bpjs"), None);
-        Audit::new(&bpjs, "bpjs_cancel")
-            .target(booking_code)
-            .detail(
-                json!({"ticket_id": id, "reason": reason.chars().take(200).collect::<String>()}),
-            )
-            .record(&mut tx, now)
-            .await?;
-        self.commit(tx).await?;
-        Ok(())
-    }
-
-    /// A Mobile JKN patient checked in at `at_ms`: their wait at the poli starts (task 3).
-    pub async fn bpjs_check_in(
-        &self,
-        booking_code: &str,
-        at_ms: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), VisitRefusal> {
-        let mut tx = self.db.begin().await.map_err(StoreError::from)?;
-        let visit: Option<VisitRow> = tx
-            .fetch_optional(
-                "SELECT origin, announced, last_task, last_at_ms FROM bpjs_visits \
-                 WHERE booking_code = $1",
-                args![booking_code],
-            )
-            .await
-            .map_err(StoreError::from)?;
-        let Some(visit) = visit else {
-            return Err(VisitRefusal::UnknownBooking);
-        };
-        let open: i64 = tx
-            .scalar(
-                "SELECT COUNT(*) FROM tickets WHERE booking_code = $1 \
-                 AND status IN ('waiting', 'called')",
-                args![booking_code],
-            )
-            .await
-            .map_err(StoreError::from)?;
-        if open == 0 {
-            return Err(VisitRefusal::NoLongerOpen);
-        }
-        // Checking in twice, or after the poli already called, changes nothing.
-        record_task(
-            &mut tx,
-            booking_code,
-            visit.tasks(),
-            visit.announced,
-            TaskId::PoliWait,
-            at_ms,
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
-    }
-}
-
-/// Records that BPJS created this visit (Mobile JKN's "ambil antrean"), in the transaction
-/// that issues its first ticket.
-pub(super) async fn booked_through_mobile_jkn(
+/// Milliseconds until the patient after `ahead` others is likely called, at the pace of the
+/// service's latest day of calls (today's once it has two); 0 while it has none to go by.
+pub(super) async fn paced_wait_ms(
     tx: &mut Tx,
-    ticket: &super::TicketRow,
-    patient: &JknPatient,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO bpjs_visits (booking_code, business_day, origin, announced, last_at_ms, \
-         card_number, nik, norm) VALUES ($1, $2, 'mobile_jkn', $3, 0, $4, $5, $6)",
-        args![
-            ticket.booking_code.as_str(),
-            ticket.business_day,
-            true,
-            patient.card_number.as_str(),
-            patient.nik.as_str(),
-            patient.norm.as_str()
-        ],
-    )
-    .await?;
-    Ok(())
+    service_id: Uuid,
+    ahead: i64,
+) -> Result<i64, StoreError> {
+    let calls: Vec<DateTime<Utc>> = tx
+        .fetch_all::<(DateTime<Utc>,)>(
+            "SELECT called_at FROM tickets WHERE service_id = $1 AND called_at IS NOT NULL \
+             AND business_day = (SELECT MAX(business_day) FROM tickets \
+               WHERE service_id = $1 AND called_at IS NOT NULL) \
+             ORDER BY called_at DESC LIMIT 20",
+            args![service_id],
+        )
+        .await?
+        .into_iter()
+        .map(|(at,)| at)
+        .collect();
+    Ok(super::tickets::eta_seconds(super::count(ahead), &calls).map_or(0, |s| i64::from(s) * 1000))
 }
 
 /// BPJS writes Indonesian numbers the national way (`0812…`); Giliran keeps them as E.164.
-fn national_phone(e164: &str) -> String {
+pub(super) fn national_phone(e164: &str) -> String {
     match e164.strip_prefix("+62") {
         Some(national) => format!("0{national}"),
         None => e164.trim_start_matches('+').to_owned(),
@@ -874,7 +673,7 @@ async fn visit_for(tx: &mut Tx, ticket: &StepTicket) -> Result<VisitRow, StoreEr
     )
     .await?;
     tx.fetch_optional(
-        "SELECT origin, announced, last_task, last_at_ms FROM bpjs_visits WHERE booking_code = $1",
+        "SELECT announced, last_task, last_at_ms FROM bpjs_visits WHERE booking_code = $1",
         args![ticket.booking_code.as_str()],
     )
     .await?
@@ -929,9 +728,11 @@ async fn queue_report(
 }
 
 /// After the day's end (or a day reset) expired the open tickets: a visit whose patient never
-/// reached the poli's doctor is reported as not having come (task 99).
+/// reached the poli's doctor is reported as not having come (task 99). A Mobile JKN booking
+/// for the day that starts, or a later one, still waits for its patient.
 async fn abandon_visits_left_open(
     tx: &mut Tx,
+    day: NaiveDate,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -939,8 +740,10 @@ async fn abandon_visits_left_open(
         .fetch_all(
             "SELECT v.booking_code, v.announced, v.last_task, v.last_at_ms FROM bpjs_visits v \
              WHERE (v.last_task IS NULL OR v.last_task < 4) AND NOT EXISTS (SELECT 1 FROM tickets t \
-               WHERE t.booking_code = v.booking_code AND t.status IN ('waiting', 'called'))",
-            args![],
+               WHERE t.booking_code = v.booking_code AND t.status IN ('waiting', 'called')) \
+             AND NOT EXISTS (SELECT 1 FROM bpjs_bookings b WHERE b.booking_code = v.booking_code \
+               AND b.state = 'booked' AND b.business_day >= $1)",
+            args![day],
         )
         .await?;
     for (booking_code, announced, last_task, last_at_ms) in open {

@@ -8,6 +8,7 @@ mod counters;
 mod displays;
 pub mod events;
 mod history;
+pub mod mobile_jkn;
 pub mod revocations;
 mod rollover;
 mod seed;

@@ -32,8 +32,8 @@ pub struct IssueRequest {
     pub priority: Priority,
     /// At a registration station: the poli the patient came for.
     pub destination_service_id: Option<Uuid>,
-    /// Booked through Mobile JKN: BPJS already knows the visit.
-    pub mobile_jkn: Option<super::bpjs::JknPatient>,
+    /// A Mobile JKN booking checking in: the ticket takes the number booked for it.
+    pub booking_code: Option<String>,
 }
 
 impl TryFrom<NewTicket> for IssueRequest {
@@ -50,7 +50,7 @@ impl TryFrom<NewTicket> for IssueRequest {
                 .transpose()?,
             priority: req.priority.unwrap_or_default(),
             destination_service_id: req.destination_service_id,
-            mobile_jkn: None,
+            booking_code: None,
         })
     }
 }
@@ -72,6 +72,8 @@ struct NewRow<'a> {
     /// The visit's code; `None` for a visit's first ticket, whose number makes it.
     booking_code: Option<String>,
     destination_service_id: Option<Uuid>,
+    /// The sequence and number booked ahead for this ticket; `None` takes the day's next.
+    reserved: Option<(i64, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -230,6 +232,14 @@ impl Store {
         if let Some(destination) = req.destination_service_id {
             check_destination(&mut tx, &service, req.service_id, destination).await?;
         }
+        let reserved = match &req.booking_code {
+            Some(code) => Some(
+                super::mobile_jkn::check_in_booking(&mut tx, code, req.service_id, day)
+                    .await?
+                    .ok_or(StoreError::ChangedMeanwhile)?,
+            ),
+            None => None,
+        };
         let row = NewRow {
             id: Uuid::new_v4(),
             visit_id: Uuid::new_v4(),
@@ -243,13 +253,11 @@ impl Store {
             token_hash,
             now,
             transferred_from: None,
-            booking_code: None,
+            booking_code: req.booking_code.clone(),
             destination_service_id: req.destination_service_id,
+            reserved,
         };
         let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
-        if let Some(patient) = &req.mobile_jkn {
-            super::bpjs::booked_through_mobile_jkn(&mut tx, &ticket, patient).await?;
-        }
         let ahead = self.ahead_of_new(&mut tx, &ticket, now).await?;
         if let Some(quota) = service.daily_quota {
             // The number counts what was issued today (since a day reset), so it is the
@@ -524,6 +532,7 @@ impl Store {
             transferred_from: Some(row.id),
             booking_code: Some(row.booking_code.clone()),
             destination_service_id: None,
+            reserved: None,
         };
         let ticket = insert_ticket(tx, &new).await?.1.summary(new.day);
         tx.execute(
@@ -1020,22 +1029,19 @@ pub(super) fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<
     estimate_wait(people_ahead, calls).and_then(|d| u32::try_from(d.num_seconds().max(0)).ok())
 }
 
-/// Writes a new waiting ticket with the next number of its service and day; returns the number
-/// (counted since any day reset) and the ticket. The upsert locks the service's counter row until commit, which is what keeps
-/// numbers gapless and unique across concurrent requests and replicas.
+/// Writes a new waiting ticket with the next number of its service and day, or the one booked
+/// for it; returns the number (counted since any day reset; 0 when booked) and the ticket.
 async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow), StoreError> {
-    // The number restarts after a day reset (number_base); the sequence never does.
-    let (sequence, shown): (i64, i64) = tx
-        .fetch_optional(
-            "INSERT INTO daily_sequences (service_id, business_day, last_sequence) VALUES ($1, $2, 1) \
-             ON CONFLICT (service_id, business_day) \
-             DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
-             RETURNING last_sequence, last_sequence - number_base",
-            args![row.service_id, row.day],
-        )
-        .await?
-        .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))?;
-    let number = format_ticket_number(row.service_code, u32::try_from(shown).unwrap_or(u32::MAX));
+    let (sequence, shown, number) = match &row.reserved {
+        // Counted against the day's quota when it was booked.
+        Some((sequence, number)) => (*sequence, 0, number.clone()),
+        None => {
+            let (sequence, shown) = next_number(tx, row.service_id, row.day).await?;
+            let number =
+                format_ticket_number(row.service_code, u32::try_from(shown).unwrap_or(u32::MAX));
+            (sequence, shown, number)
+        }
+    };
     let booking_code = row.booking_code.clone().unwrap_or_else(|| {
         booking_code(
             row.day,
@@ -1094,6 +1100,26 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow)
         destination_service_id: row.destination_service_id,
     };
     Ok((shown, ticket))
+}
+
+/// Takes the next number of a service's day: its sequence, and the number shown (counted since
+/// any day reset). The upsert locks the day's row until commit, which is what keeps numbers
+/// unique across concurrent requests and replicas; a rollback gives the number back.
+pub(super) async fn next_number(
+    tx: &mut Tx,
+    service_id: Uuid,
+    day: NaiveDate,
+) -> Result<(i64, i64), StoreError> {
+    // The number restarts after a day reset (number_base); the sequence never does.
+    tx.fetch_optional(
+        "INSERT INTO daily_sequences (service_id, business_day, last_sequence) \
+         VALUES ($1, $2, 1) ON CONFLICT (service_id, business_day) \
+         DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
+         RETURNING last_sequence, last_sequence - number_base",
+        args![service_id, day],
+    )
+    .await?
+    .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))
 }
 
 /// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;

@@ -278,6 +278,7 @@ impl Args {
         Ok(Some(WsAccess {
             username: username.trim().to_owned(),
             password: password.clone(),
+            signing: self.bridge()?.map(|bridge| bridge.credentials),
         }))
     }
 

@@ -21,6 +21,7 @@ on_both_backends!(
     an_outage_delays_reports_but_loses_and_repeats_none,
     mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service,
     a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in,
+    bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers,
 );
 
 const CONS_ID: &str = "27312";
@@ -1075,4 +1076,84 @@ async fn a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient
         .contains("hari periksa"),
         "a booking's day is gone once past"
     );
+}
+
+/// BPJS calling with its own signature headers instead of a token: a wrong or stale signature
+/// is refused, and the answers' `response` comes encrypted and compressed for the call's
+/// timestamp, as BPJS's own service answers (read here with the fake's independent code).
+async fn bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers(backend: Backend) {
+    use giliran_tests::fake_bpjs::{decrypt_response, signature};
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let now = h.server.clock.now().timestamp().to_string();
+    let signed = |timestamp: &str, signature: &str, path: &str, body: Value| {
+        h.server
+            .http
+            .post(h.server.url(path))
+            .header("x-cons-id", CONS_ID)
+            .header("x-timestamp", timestamp.to_owned())
+            .header("x-signature", signature.to_owned())
+            .json(&body)
+            .send()
+    };
+    let poli = json!({"kodepoli": "INT", "kodedokter": 33021, "tanggalperiksa": "2026-11-23",
+                      "jampraktek": "08:00-14:00"});
+    let right = signature(CONS_ID, SECRET_KEY, &now);
+    let stale_at = (h.server.clock.now().timestamp() - 600).to_string();
+    for (timestamp, signature, why) in [
+        (
+            now.as_str(),
+            signature(CONS_ID, "bukan-kuncinya", &now),
+            "another secret",
+        ),
+        (
+            stale_at.as_str(),
+            signature(CONS_ID, SECRET_KEY, &stale_at),
+            "ten minutes old",
+        ),
+    ] {
+        let answer = signed(timestamp, &signature, "/bpjs/antrean/status", poli.clone())
+            .await
+            .expect("the server answers");
+        assert_eq!(answer.status().as_u16(), 401, "{why}");
+    }
+
+    let read = |answer: Value| -> Value {
+        assert_eq!(answer["metadata"]["code"], 200, "{answer}");
+        let sealed = answer["response"].as_str().expect("an encrypted response");
+        let plain = decrypt_response(CONS_ID, SECRET_KEY, &now, sealed).expect("it decrypts");
+        serde_json::from_str(&plain).expect("JSON inside")
+    };
+    let status: Value = signed(&now, &right, "/bpjs/antrean/status", poli.clone())
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(read(status)["namapoli"], "Penyakit Dalam");
+    let booked: Value = signed(
+        &now,
+        &right,
+        "/bpjs/antrean/ambil",
+        booking("0004444444444", "081277778888", "2026-11-23"),
+    )
+    .await
+    .expect("the server answers")
+    .json()
+    .await
+    .expect("JSON");
+    let booked = read(booked);
+    assert_eq!(booked["nomorantrean"], "A-001");
+
+    // A token caller still reads plain JSON.
+    let jkn = MobileJkn::signed_in(&h.server).await;
+    let plain = jkn
+        .done(
+            "/bpjs/antrean/sisa",
+            json!({"kodebooking": booked["kodebooking"]}),
+        )
+        .await;
+    assert_eq!(plain["nomorantrean"], "A-001");
 }

@@ -2,7 +2,8 @@
 //! password, then the status of a poli's queue, taking a number, what is left ahead of a
 //! booking, cancelling it and checking in. It speaks BPJS's protocol, not Giliran's contract:
 //! answers are `{"response": …, "metadata": {"code", "message"}}`, with code 200 when done and
-//! 201 with the reason, in Indonesian for the patient, when not.
+//! 201 with the reason, in Indonesian for the patient, when not. A call signed with BPJS's
+//! headers instead of a token gets its `response` encrypted and compressed (`bpjs::access`).
 
 use axum::Json;
 use axum::Router;
@@ -17,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use crate::bpjs::WsAccess;
+use crate::bpjs::access::Caller;
+use crate::bpjs::{Credentials, WsAccess};
 use crate::error::{AppError, StoreError};
 use crate::store::VisitReader;
 use crate::store::mobile_jkn::{JknPatient, PoliDay, VisitRefusal};
@@ -52,6 +54,27 @@ fn answer(response: Option<Value>, code: u16, message: &str) -> Response {
 
 fn done(response: Option<Value>) -> Result<Response, Stop> {
     Ok(answer(response, 200, "Ok"))
+}
+
+/// A call BPJS made, let in.
+struct Call<T> {
+    caller: Caller,
+    body: T,
+    /// Whose signature a signed call carried.
+    signing: Option<Credentials>,
+}
+
+impl<T> Call<T> {
+    /// "Done", with `response` as this caller reads it: plain, or encrypted and compressed for
+    /// the timestamp of a signed call.
+    fn done(&self, response: Value) -> Result<Response, Stop> {
+        match (&self.caller, &self.signing) {
+            (Caller::Signed { timestamp }, Some(signing)) => done(Some(Value::String(
+                signing.encrypt(timestamp, &response.to_string()),
+            ))),
+            _ => done(Some(response)),
+        }
+    }
 }
 
 /// BPJS's "not done": HTTP 200, code 201 and why.
@@ -120,26 +143,43 @@ fn access(state: &AppState) -> Result<&WsAccess, Stop> {
         .ok_or_else(|| AppError::NoRoute.into_response().into())
 }
 
-/// Checks `x-username` and `x-token`, then reads the JSON body.
+/// Checks BPJS's signature headers when the call carries them, `x-username` and `x-token`
+/// otherwise; then reads the JSON body.
 fn admitted<T>(
     state: &AppState,
     headers: &HeaderMap,
     body: Result<Json<T>, JsonRejection>,
-) -> Result<T, Stop> {
+) -> Result<Call<T>, Stop> {
     let access = access(state)?;
-    if !access.admits(
+    let now = state.now();
+    let caller = if headers.contains_key("x-signature") {
+        access
+            .admits_signed(
+                header(headers, "x-cons-id"),
+                header(headers, "x-timestamp"),
+                header(headers, "x-signature"),
+                now,
+            )
+            .ok_or_else(|| not_admitted("Signature tidak valid atau sudah kedaluwarsa"))?
+    } else if access.admits(
         header(headers, "x-username"),
         header(headers, "x-token"),
-        state.now(),
+        now,
     ) {
+        Caller::Token
+    } else {
         return Err(not_admitted("Token tidak valid atau sudah kedaluwarsa").into());
-    }
-    body.map(|Json(body)| body).map_err(|e| {
+    };
+    let body = body.map(|Json(body)| body).map_err(|e| {
         refused(&format!(
             "Format permintaan tidak sesuai: {}",
             e.body_text()
         ))
-        .into()
+    })?;
+    Ok(Call {
+        caller,
+        body,
+        signing: access.signing.clone(),
     })
 }
 
@@ -193,9 +233,9 @@ async fn status(
     headers: HeaderMap,
     body: Result<Json<PoliQuery>, JsonRejection>,
 ) -> Result<Response, Stop> {
-    let query = admitted(&state, &headers, body)?;
-    let day = poli_day(&state, &query).await?;
-    done(Some(json!({
+    let call = admitted(&state, &headers, body)?;
+    let day = poli_day(&state, &call.body).await?;
+    call.done(json!({
         "namapoli": day.poli.codes.poli_name,
         "namadokter": day.poli.codes.doctor_name,
         "totalantrean": day.total,
@@ -206,7 +246,7 @@ async fn status(
         "sisakuotanonjkn": day.others_left(),
         "kuotanonjkn": day.poli.codes.quota_non_jkn,
         "keterangan": "",
-    })))
+    }))
 }
 
 #[derive(Deserialize)]
@@ -255,9 +295,9 @@ async fn take(
     headers: HeaderMap,
     body: Result<Json<TakeRequest>, JsonRejection>,
 ) -> Result<Response, Stop> {
-    let req = admitted(&state, &headers, body)?;
-    let patient = req.patient()?;
-    let poli = poli_day(&state, &req.poli).await?;
+    let call = admitted(&state, &headers, body)?;
+    let patient = call.body.patient()?;
+    let poli = poli_day(&state, &call.body.poli).await?;
     if poli.jkn_left() == 0 {
         return Err(VisitRefusal::JknQuotaFull.into());
     }
@@ -268,7 +308,7 @@ async fn take(
         .next()
         .and_then(|n| n.parse::<u32>().ok())
         .unwrap_or(0);
-    done(Some(json!({
+    call.done(json!({
         "nomorantrean": booking.number,
         "angkaantrean": sequence,
         "kodebooking": booking.booking_code,
@@ -281,7 +321,7 @@ async fn take(
         "sisakuotanonjkn": poli.others_left(),
         "kuotanonjkn": poli.poli.codes.quota_non_jkn,
         "keterangan": "Silakan check-in di rumah sakit pada hari periksa",
-    })))
+    }))
 }
 
 #[derive(Deserialize)]
@@ -294,13 +334,13 @@ async fn remaining(
     headers: HeaderMap,
     body: Result<Json<BookingRequest>, JsonRejection>,
 ) -> Result<Response, Stop> {
-    let req = admitted(&state, &headers, body)?;
+    let call = admitted(&state, &headers, body)?;
     let now = state.now();
-    let code = req.kodebooking.trim();
+    let code = call.body.kodebooking.trim();
     // Not yet checked in: where the booking stands.
     if let Some(booked) = state.store.bpjs_booking_standing(code, now).await? {
         let wait_ms = (booked.booking.estimated_at_ms - now.timestamp_millis()).max(0);
-        return done(Some(json!({
+        return call.done(json!({
             "nomorantrean": booked.booking.number,
             "namapoli": booked.poli.as_ref().map_or("", |p| p.codes.poli_name.as_str()),
             "namadokter": booked.poli.as_ref().map_or("", |p| p.codes.doctor_name.as_str()),
@@ -308,7 +348,7 @@ async fn remaining(
             "antreanpanggil": booked.last_called.as_deref().unwrap_or("-"),
             "waktutunggu": wait_ms / 1000,
             "keterangan": "Belum check-in",
-        })));
+        }));
     }
     let visit = match state.store.visit(code, VisitReader::Staff, now).await {
         Ok(visit) => visit,
@@ -323,7 +363,7 @@ async fn remaining(
         .store
         .last_called(here.station.service_id, visit.business_day)
         .await?;
-    done(Some(json!({
+    call.done(json!({
         "nomorantrean": here.ticket.number,
         "namapoli": poli.as_ref().map_or(here.station.name.as_str(), |p| p.codes.poli_name.as_str()),
         "namadokter": poli.as_ref().map_or("", |p| p.codes.doctor_name.as_str()),
@@ -331,7 +371,7 @@ async fn remaining(
         "antreanpanggil": last_called.as_deref().unwrap_or("-"),
         "waktutunggu": here.ticket.eta_seconds.unwrap_or(0),
         "keterangan": "",
-    })))
+    }))
 }
 
 #[derive(Deserialize)]
@@ -346,7 +386,7 @@ async fn cancel(
     headers: HeaderMap,
     body: Result<Json<CancelRequest>, JsonRejection>,
 ) -> Result<Response, Stop> {
-    let req = admitted(&state, &headers, body)?;
+    let req = admitted(&state, &headers, body)?.body;
     state
         .store
         .bpjs_cancel_visit(req.kodebooking.trim(), req.keterangan.trim(), state.now())
@@ -369,7 +409,7 @@ async fn check_in(
     headers: HeaderMap,
     body: Result<Json<CheckInRequest>, JsonRejection>,
 ) -> Result<Response, Stop> {
-    let req = admitted(&state, &headers, body)?;
+    let req = admitted(&state, &headers, body)?.body;
     state
         .store
         .bpjs_check_in(req.kodebooking.trim(), state.now())

@@ -4,6 +4,10 @@
 //!
 //! The token carries its own expiry and an HMAC of it keyed with the password, so every replica
 //! checks it without a shared table, and changing the password ends every token.
+//!
+//! With the bridge's credentials set, BPJS may instead sign each call as it signs its own
+//! service's (`X-cons-id`, `X-timestamp`, `X-signature`); those calls get their `response`
+//! encrypted and compressed the way BPJS's own answers are.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,14 +16,32 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use super::Credentials;
+
 /// How long a token lasts.
 pub const TOKEN_LIFETIME: chrono::Duration = chrono::Duration::hours(1);
+
+/// How far a signed call's `X-timestamp` may be from our clock: a replayed call is refused
+/// after this, and two honest clocks are rarely further apart.
+pub const SIGNATURE_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 
 /// The credentials the hospital gave BPJS for its web service.
 #[derive(Clone)]
 pub struct WsAccess {
     pub username: String,
     pub password: String,
+    /// The consumer id and secret BPJS gave the hospital, when the bridge is set up: BPJS may
+    /// sign its calls with them.
+    pub signing: Option<Credentials>,
+}
+
+/// How a call got in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// `x-username` and `x-token`: answered in plain JSON.
+    Token,
+    /// BPJS's signature headers: answered encrypted, for the call's timestamp.
+    Signed { timestamp: String },
 }
 
 impl std::fmt::Debug for WsAccess {
@@ -53,6 +75,23 @@ impl WsAccess {
             && equal(seal, &self.seal(expires))
     }
 
+    /// Whether a call signed with BPJS's headers lets it in: the right consumer id and
+    /// signature, at a timestamp (Unix seconds) close to `now`.
+    pub fn admits_signed(
+        &self,
+        cons_id: &str,
+        timestamp: &str,
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> Option<Caller> {
+        let credentials = self.signing.as_ref()?;
+        let at = timestamp.parse::<i64>().ok()?;
+        let fresh = (now.timestamp() - at).abs() <= SIGNATURE_SKEW.num_seconds();
+        (fresh && credentials.signed(cons_id, timestamp, signature)).then(|| Caller::Signed {
+            timestamp: timestamp.to_owned(),
+        })
+    }
+
     fn seal(&self, expires: i64) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.password.as_bytes())
             .expect("HMAC accepts any key length");
@@ -77,6 +116,7 @@ mod tests {
         let access = WsAccess {
             username: "bpjs".into(),
             password: "kata-sandi-ws".into(),
+            signing: None,
         };
         let now = Utc::now();
         assert!(access.token("bpjs", "salah", now).is_none());
@@ -100,6 +140,41 @@ mod tests {
         assert!(
             !moved.admits("bpjs", &token, now),
             "a new password ends old tokens"
+        );
+    }
+
+    #[test]
+    fn signed_calls_get_in_with_the_bridge_credentials_near_their_time() {
+        let credentials = Credentials {
+            cons_id: "12345".into(),
+            secret_key: "s3cr3t#Key".into(),
+            user_key: "user-key".into(),
+        };
+        let mut access = WsAccess {
+            username: "bpjs".into(),
+            password: "kata-sandi-ws".into(),
+            signing: Some(credentials.clone()),
+        };
+        let now = DateTime::from_timestamp(1_733_400_000, 0).unwrap();
+        let signature = credentials.signature("1733400000");
+        assert_eq!(
+            access.admits_signed("12345", "1733400000", &signature, now),
+            Some(Caller::Signed {
+                timestamp: "1733400000".into()
+            })
+        );
+        let later = now + SIGNATURE_SKEW + chrono::Duration::seconds(1);
+        assert_eq!(
+            access.admits_signed("12345", "1733400000", &signature, later),
+            None,
+            "a replay after the skew is refused"
+        );
+        assert_eq!(access.admits_signed("12345", "x", &signature, now), None);
+        access.signing = None;
+        assert_eq!(
+            access.admits_signed("12345", "1733400000", &signature, now),
+            None,
+            "no signed calls without the bridge's credentials"
         );
     }
 }

@@ -3,7 +3,8 @@
 //! A request is signed with HMAC-SHA256 over `cons_id & timestamp`, keyed with the hospital's
 //! secret. A response's `response` field is the JSON compressed with LZString (its
 //! "encoded URI component" form), then AES-256-CBC encrypted with the SHA-256 of
-//! `cons_id + secret + timestamp` as key and its first 16 bytes as IV, then base64.
+//! `cons_id + secret + timestamp` as key and its first 16 bytes as IV, then base64. The
+//! hospital's own web service answers signed calls the same way.
 
 use aes::Aes256;
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
@@ -77,9 +78,21 @@ impl Credentials {
         (key, iv)
     }
 
-    /// The reverse of [`Credentials::decrypt`], for tests of it.
-    #[cfg(test)]
-    fn encrypt(&self, timestamp: &str, json: &str) -> String {
+    /// Whether `signature` is this hospital's `X-signature` for `cons_id` at `timestamp`: how
+    /// BPJS signs its calls to the hospital's web service, when the hospital asks it to.
+    pub fn signed(&self, cons_id: &str, timestamp: &str, signature: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        let right_id: bool = cons_id.as_bytes().ct_eq(self.cons_id.as_bytes()).into();
+        let right_mac: bool = signature
+            .as_bytes()
+            .ct_eq(self.signature(timestamp).as_bytes())
+            .into();
+        right_id & right_mac
+    }
+
+    /// A `response` as BPJS's answers carry it, for a request signed at `timestamp`: the
+    /// reverse of [`Credentials::decrypt`].
+    pub fn encrypt(&self, timestamp: &str, json: &str) -> String {
         use aes::cipher::BlockEncryptMut;
         let (key, iv) = self.key_and_iv(timestamp);
         let compressed = lz_str::compress_to_encoded_uri_component(json);
@@ -117,5 +130,14 @@ mod tests {
         assert_eq!(credentials().decrypt("1733400000", &sealed).unwrap(), json);
         assert!(credentials().decrypt("1733400001", &sealed).is_err());
         assert!(credentials().decrypt("1733400000", "not base64!").is_err());
+    }
+
+    #[test]
+    fn a_signature_admits_its_consumer_at_its_timestamp_only() {
+        let signature = "g2FCB7ZVywwApFWd5HYucV7vVGRhl+K5a/FrD/blVh4=";
+        assert!(credentials().signed("12345", "1733400000", signature));
+        assert!(!credentials().signed("12346", "1733400000", signature));
+        assert!(!credentials().signed("12345", "1733400001", signature));
+        assert!(!credentials().signed("12345", "1733400000", ""));
     }
 }

@@ -248,6 +248,73 @@ fn is_practice_hours(text: &str) -> bool {
     }
 }
 
+/// A patient's BPJS (JKN) membership, as registration staff record it on their visit, so that
+/// BPJS hears of the visit as a JKN one (`jenispasien`, `nomorkartu`, … of `antrean/add`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JknMembership {
+    /// The JKN card number: 13 digits.
+    pub card_number: String,
+    /// The NIK (national identity number): 16 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nik: Option<String>,
+    /// The referral or control letter's number (`nomorreferensi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_number: Option<String>,
+    /// BPJS's `jeniskunjungan`: 1 a referral from primary care, 2 an internal referral,
+    /// 3 a control visit, 4 a referral between hospitals.
+    #[serde(default = "first_visit_kind")]
+    pub visit_kind: u8,
+}
+
+fn first_visit_kind() -> u8 {
+    1
+}
+
+impl JknMembership {
+    /// The membership tidied (trimmed; empty optional fields left out), or the field that is
+    /// wrong and why.
+    pub fn checked(self) -> Result<JknMembership, (&'static str, String)> {
+        let digits =
+            |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_digit());
+        let optional =
+            |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let card_number = self.card_number.trim().to_owned();
+        if !digits(&card_number, 13) {
+            return Err(("card_number", "card_number is the card's 13 digits".into()));
+        }
+        let nik = optional(self.nik);
+        if nik.as_deref().is_some_and(|nik| !digits(nik, 16)) {
+            return Err(("nik", "nik is 16 digits".into()));
+        }
+        let referral_number = optional(self.referral_number).map(|r| r.to_uppercase());
+        if referral_number
+            .as_deref()
+            .is_some_and(|r| r.len() > 30 || !r.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err((
+                "referral_number",
+                "referral_number is up to 30 letters and digits".into(),
+            ));
+        }
+        if !(1..=4).contains(&self.visit_kind) {
+            return Err((
+                "visit_kind",
+                "visit_kind is 1 (primary care referral), 2 (internal referral), 3 (control) \
+                 or 4 (referral between hospitals)"
+                    .into(),
+            ));
+        }
+        Ok(JknMembership {
+            card_number,
+            nik,
+            referral_number,
+            visit_kind: self.visit_kind,
+        })
+    }
+}
+
 /// Where a report to BPJS stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -465,5 +532,48 @@ mod tests {
         for task in TaskId::ALL {
             assert_eq!(TaskId::from_code(task.code()), Some(task));
         }
+    }
+
+    #[test]
+    fn a_jkn_membership_is_tidied_or_names_its_wrong_field() {
+        let member = |card: &str, nik: Option<&str>, referral: Option<&str>, kind: u8| {
+            JknMembership {
+                card_number: card.into(),
+                nik: nik.map(Into::into),
+                referral_number: referral.map(Into::into),
+                visit_kind: kind,
+            }
+            .checked()
+        };
+        assert_eq!(
+            member(
+                " 0001234567890 ",
+                Some(" "),
+                Some(" 0301r0011025b000123 "),
+                3
+            ),
+            Ok(JknMembership {
+                card_number: "0001234567890".into(),
+                nik: None,
+                referral_number: Some("0301R0011025B000123".into()),
+                visit_kind: 3,
+            })
+        );
+        for (bad, field) in [
+            (member("12345", None, None, 1), "card_number"),
+            (member("000123456789X", None, None, 1), "card_number"),
+            (member("0001234567890", Some("123"), None, 1), "nik"),
+            (
+                member("0001234567890", None, Some("0301/R"), 1),
+                "referral_number",
+            ),
+            (member("0001234567890", None, None, 0), "visit_kind"),
+            (member("0001234567890", None, None, 5), "visit_kind"),
+        ] {
+            assert_eq!(bad.map_err(|(f, _)| f), Err(field));
+        }
+        let defaulted: JknMembership =
+            serde_json::from_str(r#"{"card_number": "0001234567890"}"#).unwrap();
+        assert_eq!(defaulted.visit_kind, 1);
     }
 }

@@ -44,6 +44,10 @@ pub enum StoreError {
     ChangedMeanwhile,
     #[error("only a failed report is retried by hand; this one is {0}")]
     ReportNotFailed(&'static str),
+    #[error(
+        "BPJS already knows this visit (announced, or booked through Mobile JKN); its JKN membership can no longer change"
+    )]
+    AlreadyReported,
     #[error("the ticket's service is not served by this counter")]
     NotThisCountersService,
     #[error("{0} already exists")]
@@ -304,7 +308,8 @@ fn store_parts(
         StoreError::NoCurrentTicket => (StatusCode::CONFLICT, C::NoCurrentTicket),
         StoreError::Transition(_)
         | StoreError::ChangedMeanwhile
-        | StoreError::ReportNotFailed(_) => (StatusCode::CONFLICT, C::InvalidTransition),
+        | StoreError::ReportNotFailed(_)
+        | StoreError::AlreadyReported => (StatusCode::CONFLICT, C::InvalidTransition),
         StoreError::NotThisCountersService => (StatusCode::FORBIDDEN, C::Forbidden),
         StoreError::AlreadyExists(_) => (StatusCode::CONFLICT, C::AlreadyExists),
         StoreError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, C::InvalidField),

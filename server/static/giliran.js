@@ -46,9 +46,9 @@
     return data;
   }
 
-  // A form's fields as the API's JSON: numbers as numbers, a lone checkbox as a boolean,
-  // fields sharing `data-list="name"` as one array in page order, an empty field left out
-  // unless it says what empty means (`data-empty`).
+  // A form's fields as the API's JSON: numbers (and `data-number` choices) as numbers, a lone
+  // checkbox as a boolean, fields sharing `data-list="name"` as one array in page order, an
+  // empty field left out unless it says what empty means (`data-empty`).
   function formBody(form) {
     const body = {};
     for (const el of form.elements) {
@@ -65,7 +65,8 @@
       } else if (el.value === '') {
         if (el.dataset.empty !== undefined) body[el.name] = JSON.parse(el.dataset.empty);
       } else {
-        body[el.name] = el.type === 'number' ? Number(el.value) : el.value;
+        const numeric = el.type === 'number' || el.dataset.number !== undefined;
+        body[el.name] = numeric ? Number(el.value) : el.value;
       }
     }
     return body;

@@ -22,6 +22,7 @@ on_both_backends!(
     mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service,
     a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in,
     bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers,
+    registration_records_a_jkn_member_whose_visit_bpjs_then_hears_of_as_jkn,
 );
 
 const CONS_ID: &str = "27312";
@@ -1156,4 +1157,106 @@ async fn bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers(bac
         )
         .await;
     assert_eq!(plain["nomorantrean"], "A-001");
+}
+
+/// Ibu Wati is a JKN member who came without booking: registration records her card while she
+/// waits there, and BPJS hears of her visit as a JKN one with that card, her referral and the
+/// kind of visit. Once BPJS knows the visit, the membership can no longer change.
+async fn registration_records_a_jkn_member_whose_visit_bpjs_then_hears_of_as_jkn(backend: Backend) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let issued: IssuedTicket = h
+        .server
+        .post(
+            "/api/v1/tickets",
+            None,
+            json!({"service_id": h.registration.id, "destination_service_id": h.poli.id}),
+        )
+        .await
+        .assert_ok()
+        .json();
+    let code = issued.ticket.booking_code.clone();
+    let path = format!("/api/v1/visits/{code}/jkn");
+    let wati = json!({"card_number": " 0005555555555 ", "nik": "3174012345678901",
+                      "referral_number": "0301r0011025b000777", "visit_kind": 3});
+    h.server
+        .send(Method::PUT, &path, None, Some(wati.clone()))
+        .await
+        .assert_error(401, ErrorCode::Unauthorized);
+    h.server
+        .send(
+            Method::PUT,
+            "/api/v1/visits/261123Z999/jkn",
+            Some(&h.staff),
+            Some(wati.clone()),
+        )
+        .await
+        .assert_error(404, ErrorCode::VisitNotFound);
+    for (bad, field) in [
+        (json!({"card_number": "12345"}), "card_number"),
+        (
+            json!({"card_number": "0005555555555", "nik": "31740"}),
+            "nik",
+        ),
+        (
+            json!({"card_number": "0005555555555", "visit_kind": 9}),
+            "visit_kind",
+        ),
+    ] {
+        let reply = h
+            .server
+            .send(Method::PUT, &path, Some(&h.staff), Some(bad))
+            .await;
+        reply.assert_error(422, ErrorCode::InvalidField);
+        assert_eq!(reply.body["error"]["field"], field, "{}", reply.body);
+    }
+    let recorded: Value = h
+        .server
+        .send(Method::PUT, &path, Some(&h.staff), Some(wati.clone()))
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(
+        recorded,
+        json!({"card_number": "0005555555555", "nik": "3174012345678901",
+               "referral_number": "0301R0011025B000777", "visit_kind": 3})
+    );
+
+    let mut slowest = StdDuration::ZERO;
+    h.act("R", "call-next", &mut slowest).await;
+    h.act("R", "complete", &mut slowest).await;
+    until(
+        StdDuration::from_secs(20),
+        "BPJS hears of the visit",
+        || fake.add_deliveries(&code) == 1,
+    )
+    .await;
+    let added = fake
+        .booking(&code)
+        .and_then(|b| b.body)
+        .expect("the add's body");
+    assert_eq!(
+        (
+            &added["jenispasien"],
+            &added["nomorkartu"],
+            &added["nik"],
+            &added["nomorreferensi"],
+            &added["jeniskunjungan"],
+            &added["sisakuotajkn"],
+        ),
+        (
+            &json!("JKN"),
+            &json!("0005555555555"),
+            &json!("3174012345678901"),
+            &json!("0301R0011025B000777"),
+            &json!(3),
+            &json!(29),
+        )
+    );
+    h.server
+        .send(Method::PUT, &path, Some(&h.staff), Some(wati))
+        .await
+        .assert_error(409, ErrorCode::InvalidTransition);
 }

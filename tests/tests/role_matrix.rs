@@ -141,6 +141,13 @@ const TABLE: &[Row] = &[
         allowed: VISIT_X,
     },
     Row {
+        method: "put",
+        path: "/api/v1/visits/{booking_code}/jkn",
+        id: Id::VisitX,
+        body: |_| Some(json!({"card_number": "0001234567890"})),
+        allowed: SESSIONS,
+    },
+    Row {
         method: "post",
         path: "/api/v1/auth/login",
         id: Id::None,

@@ -19,3 +19,8 @@ CREATE TABLE bpjs_bookings (
 CREATE UNIQUE INDEX bpjs_bookings_one_per_card ON bpjs_bookings(card_number, business_day)
     WHERE state <> 'cancelled';
 CREATE INDEX bpjs_bookings_by_day ON bpjs_bookings(service_id, business_day);
+
+-- A patient registering at the hospital as a JKN member: what registration staff record, so
+-- that BPJS hears of the visit as a JKN one. Mobile JKN bookings carry theirs from BPJS.
+ALTER TABLE bpjs_visits ADD COLUMN referral_number TEXT;
+ALTER TABLE bpjs_visits ADD COLUMN visit_kind BIGINT NOT NULL DEFAULT 1;

@@ -4,18 +4,21 @@
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
+use giliran_core::antrean::JknMembership;
 use giliran_core::wire::{ErrorBody, Visit};
 use tracing::instrument;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::{ApiPath, Staff, bearer_token};
+use super::extract::{ApiJson, ApiPath, Staff, bearer_token};
 use crate::error::{AppError, AppResult, StoreError};
 use crate::store::VisitReader;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(visit))
+    OpenApiRouter::new()
+        .routes(routes!(visit))
+        .routes(routes!(set_jkn_membership))
 }
 
 /// Who asks: a staff session (bearer or the panel's cookie), else the patient's tracking token.
@@ -81,4 +84,34 @@ async fn visit(
             }
         }
     }
+}
+
+/// Record at registration that the visit's patient is a BPJS (JKN) member: BPJS then hears of
+/// the visit as a JKN one when it reaches a BPJS poli. Possible until BPJS knows the visit.
+#[utoipa::path(put, path = "/api/v1/visits/{booking_code}/jkn", tag = "staff",
+    params(("booking_code" = String, Path, description = "The visit's booking code, such as `261130A017`")),
+    request_body = JknMembership,
+    security(("session" = [])),
+    responses(
+        (status = 200, body = JknMembership),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no session, or it has ended", body = ErrorBody),
+        (status = 404, description = "`visit_not_found`", body = ErrorBody),
+        (status = 409, description = "`invalid_transition`: BPJS already knows the visit (it reached a BPJS poli, or was booked through Mobile JKN)", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, `invalid_field`", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn set_jkn_membership(
+    State(state): State<AppState>,
+    Staff(_, actor): Staff,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(membership): ApiJson<JknMembership>,
+) -> AppResult<Json<JknMembership>> {
+    Ok(Json(
+        state
+            .store
+            .set_jkn_membership(&code, membership, &actor, state.now())
+            .await?,
+    ))
 }

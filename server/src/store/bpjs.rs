@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::antrean::{
-    BpjsPoli, BpjsPoliCodes, BpjsReport, Reconciliation, ReportState, Step, TaskId, VisitTasks,
-    task_for,
+    BpjsPoli, BpjsPoliCodes, BpjsReport, JknMembership, Reconciliation, ReportState, Step, TaskId,
+    VisitTasks, task_for,
 };
 use giliran_core::events::Event;
 use giliran_core::status::TicketStatus;
-use giliran_core::visit::Station;
+use giliran_core::visit::{Station, normalize_booking_code};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -127,11 +127,27 @@ struct VisitRow {
     announced: bool,
     last_task: Option<i64>,
     last_at_ms: i64,
+    card_number: Option<String>,
+    nik: Option<String>,
+    referral_number: Option<String>,
+    visit_kind: i64,
 }
+
+const VISIT_BY_CODE: &str = "SELECT announced, last_task, last_at_ms, card_number, nik, \
+     referral_number, visit_kind FROM bpjs_visits WHERE booking_code = $1";
 
 impl VisitRow {
     fn tasks(&self) -> VisitTasks {
         stored_tasks(self.last_task, self.last_at_ms)
+    }
+
+    fn membership(self) -> Option<JknMembership> {
+        Some(JknMembership {
+            card_number: self.card_number?,
+            nik: self.nik.filter(|n| !n.is_empty()),
+            referral_number: self.referral_number,
+            visit_kind: u8::try_from(self.visit_kind).unwrap_or(1),
+        })
     }
 }
 
@@ -256,7 +272,7 @@ impl Store {
         let visit = visit_for(tx, &ticket).await?;
         let mut announced = visit.announced;
         if !announced && station == Station::Poli {
-            announced = self.announce(tx, &ticket, at, now).await?;
+            announced = self.announce(tx, &ticket, &visit, at, now).await?;
         }
         record_task(
             tx,
@@ -278,6 +294,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         ticket: &StepTicket,
+        visit: &VisitRow,
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
@@ -290,22 +307,26 @@ impl Store {
         let Some(poli) = poli else {
             return Ok(false);
         };
-        let taken: i64 = tx
-            .scalar(
-                "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2",
+        let (taken, jkn): (i64, i64) = tx
+            .fetch_optional(
+                "SELECT COUNT(*), COUNT(v.card_number) FROM tickets t \
+                 LEFT JOIN bpjs_visits v ON v.booking_code = t.booking_code \
+                 WHERE t.service_id = $1 AND t.business_day = $2",
                 args![ticket.service_id, ticket.business_day],
             )
-            .await?;
+            .await?
+            .unwrap_or_default();
         let eta_ms = self
             .waiting_estimate(tx, ticket.service_id, ticket.business_day, ticket.sequence)
             .await?;
-        // Patients registering at the hospital are reported as non-JKN: Giliran does not ask
-        // for a BPJS card number, and BPJS checks one it is given against its members.
+        // A patient is a JKN one when registration recorded their card; BPJS checks the card
+        // against its members.
+        let member = visit.card_number.is_some();
         let body = json!({
             "kodebooking": ticket.booking_code,
-            "jenispasien": "NON JKN",
-            "nomorkartu": "",
-            "nik": "",
+            "jenispasien": if member { "JKN" } else { "NON JKN" },
+            "nomorkartu": visit.card_number.as_deref().unwrap_or_default(),
+            "nik": visit.nik.as_deref().unwrap_or_default(),
             "nohp": ticket.phone.as_deref().map(national_phone).unwrap_or_default(),
             "kodepoli": poli.poli_code,
             "namapoli": poli.poli_name,
@@ -315,14 +336,14 @@ impl Store {
             "kodedokter": poli.doctor_code,
             "namadokter": poli.doctor_name,
             "jampraktek": poli.practice_hours,
-            "jeniskunjungan": 1,
-            "nomorreferensi": "",
+            "jeniskunjungan": visit.visit_kind,
+            "nomorreferensi": visit.referral_number.as_deref().unwrap_or_default(),
             "nomorantrean": ticket.number,
             "angkaantrean": ticket.sequence,
             "estimasidilayani": at.timestamp_millis() + eta_ms,
-            "sisakuotajkn": poli.quota_jkn,
+            "sisakuotajkn": (poli.quota_jkn - jkn).max(0),
             "kuotajkn": poli.quota_jkn,
-            "sisakuotanonjkn": (poli.quota_non_jkn - taken).max(0),
+            "sisakuotanonjkn": (poli.quota_non_jkn - (taken - jkn)).max(0),
             "kuotanonjkn": poli.quota_non_jkn,
             "keterangan": "",
         });
@@ -552,6 +573,75 @@ impl Store {
         Ok(rows.into_iter().map(PoliRow::into_wire).collect())
     }
 
+    /// Registration records that a visit's patient is a JKN member, before BPJS hears of the
+    /// visit; after that (or for a visit Mobile JKN booked) it is too late to change.
+    pub async fn set_jkn_membership(
+        &self,
+        booking_code: &str,
+        membership: JknMembership,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<JknMembership, StoreError> {
+        let membership = membership
+            .checked()
+            .map_err(|(field, message)| StoreError::Invalid { field, message })?;
+        let code =
+            normalize_booking_code(booking_code).ok_or(StoreError::NotFound(Entity::Visit))?;
+        let mut tx = self.db.begin().await?;
+        let day: Option<NaiveDate> = tx
+            .scalar_optional(
+                "SELECT business_day FROM tickets WHERE booking_code = $1 LIMIT 1",
+                args![code.as_str()],
+            )
+            .await?;
+        let day = day.ok_or(StoreError::NotFound(Entity::Visit))?;
+        tx.execute(
+            "INSERT INTO bpjs_visits (booking_code, business_day, origin, announced, last_at_ms) \
+             VALUES ($1, $2, 'onsite', $3, 0) ON CONFLICT (booking_code) DO NOTHING",
+            args![code.as_str(), day, false],
+        )
+        .await?;
+        // The condition is checked by the update itself, so a visit announced meanwhile (by
+        // another replica's bridge) is refused rather than changed behind BPJS's back.
+        let changed = tx
+            .execute(
+                "UPDATE bpjs_visits SET card_number = $1, nik = $2, referral_number = $3, \
+                 visit_kind = $4 WHERE booking_code = $5 AND origin = 'onsite' AND announced = $6",
+                args![
+                    membership.card_number.as_str(),
+                    membership.nik.clone(),
+                    membership.referral_number.clone(),
+                    i64::from(membership.visit_kind),
+                    code.as_str(),
+                    false
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::AlreadyReported);
+        }
+        // The card number is the patient's; the audit says only that it was set.
+        Audit::new(actor, "set_jkn_membership")
+            .target(code.as_str())
+            .detail(json!({"visit_kind": membership.visit_kind}))
+            .record(&mut tx, now)
+            .await?;
+        self.commit(tx).await?;
+        Ok(membership)
+    }
+
+    /// The JKN membership recorded on a visit, if any.
+    pub async fn jkn_membership(
+        &self,
+        booking_code: &str,
+    ) -> Result<Option<JknMembership>, StoreError> {
+        let row: Option<VisitRow> = self
+            .db
+            .fetch_optional(VISIT_BY_CODE, args![booking_code])
+            .await?;
+        Ok(row.and_then(VisitRow::membership))
+    }
+
     /// The BPJS poli a service is, if it is one.
     pub async fn bpjs_poli(&self, service_id: Uuid) -> Result<Option<BpjsPoli>, StoreError> {
         let row: Option<PoliRow> = self
@@ -672,12 +762,9 @@ async fn visit_for(tx: &mut Tx, ticket: &StepTicket) -> Result<VisitRow, StoreEr
         args![ticket.booking_code.as_str(), ticket.business_day, false],
     )
     .await?;
-    tx.fetch_optional(
-        "SELECT announced, last_task, last_at_ms FROM bpjs_visits WHERE booking_code = $1",
-        args![ticket.booking_code.as_str()],
-    )
-    .await?
-    .ok_or_else(|| StoreError::Internal("a visit row vanished inside its transaction".into()))
+    tx.fetch_optional(VISIT_BY_CODE, args![ticket.booking_code.as_str()])
+        .await?
+        .ok_or_else(|| StoreError::Internal("a visit row vanished inside its transaction".into()))
 }
 
 /// Records `task` of a visit at `at_ms`, when it follows what was reported before: its report

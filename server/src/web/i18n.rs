@@ -315,6 +315,15 @@ pub struct BpjsTexts {
     pub resent: &'static str,
     pub waiting: &'static str,
     pub unreachable: &'static str,
+    pub jkn_member: &'static str,
+    pub jkn_hint: &'static str,
+    pub jkn_recorded: &'static str,
+    pub card_number: &'static str,
+    pub nik: &'static str,
+    pub referral_number: &'static str,
+    pub visit_kind: &'static str,
+    /// BPJS's `jeniskunjungan` 1 to 4.
+    pub visit_kinds: [&'static str; 4],
 }
 
 static BPJS_ID: BpjsTexts = BpjsTexts {
@@ -362,6 +371,19 @@ static BPJS_ID: BpjsTexts = BpjsTexts {
     resent: "Dikirim ulang",
     waiting: "Belum terkirim",
     unreachable: "BPJS tak terjangkau",
+    jkn_member: "Peserta JKN",
+    jkn_hint: "Isi sebelum pasien masuk poli BPJS: kunjungan lalu dilaporkan ke BPJS sebagai kunjungan JKN.",
+    jkn_recorded: "Tercatat sebagai peserta JKN, kartu",
+    card_number: "Nomor kartu JKN (13 angka)",
+    nik: "NIK (16 angka, boleh kosong)",
+    referral_number: "Nomor rujukan / surat kontrol",
+    visit_kind: "Jenis kunjungan",
+    visit_kinds: [
+        "Rujukan FKTP",
+        "Rujukan internal",
+        "Kontrol",
+        "Rujukan antar RS",
+    ],
 };
 
 static BPJS_EN: BpjsTexts = BpjsTexts {
@@ -409,6 +431,19 @@ static BPJS_EN: BpjsTexts = BpjsTexts {
     resent: "Sent again",
     waiting: "Not sent yet",
     unreachable: "BPJS unreachable",
+    jkn_member: "JKN member",
+    jkn_hint: "Fill in before the patient reaches a BPJS poli: the visit is then reported to BPJS as a JKN visit.",
+    jkn_recorded: "Recorded as a JKN member, card",
+    card_number: "JKN card number (13 digits)",
+    nik: "NIK (16 digits, optional)",
+    referral_number: "Referral / control letter number",
+    visit_kind: "Kind of visit",
+    visit_kinds: [
+        "Primary care referral",
+        "Internal referral",
+        "Control visit",
+        "Referral between hospitals",
+    ],
 };
 
 pub static ID: Texts = Texts {
@@ -934,6 +969,27 @@ impl ScriptTexts {
                     pick(
                         "Nama suara hanya huruf, angka, '-', '_', '+' atau '.'.",
                         "A voice name is letters, digits, '-', '_', '+' or '.' only.",
+                    ),
+                ),
+                (
+                    "card_number",
+                    pick(
+                        "Nomor kartu JKN terdiri dari 13 angka.",
+                        "A JKN card number is 13 digits.",
+                    ),
+                ),
+                (
+                    "nik",
+                    pick(
+                        "NIK terdiri dari 16 angka, atau kosongkan.",
+                        "A NIK is 16 digits, or leave it empty.",
+                    ),
+                ),
+                (
+                    "referral_number",
+                    pick(
+                        "Nomor rujukan hanya huruf dan angka, paling banyak 30.",
+                        "A referral number is letters and digits only, at most 30.",
                     ),
                 ),
             ],

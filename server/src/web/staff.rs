@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
+use giliran_core::antrean::JknMembership;
 use giliran_core::call_order::CallReason;
 use giliran_core::status::TicketStatus;
 use giliran_core::visit::next_station;
@@ -234,6 +235,10 @@ struct VisitPage {
     code: String,
     visit: Option<Visit>,
     store: Store,
+    /// With the BPJS bridge on: registration records a JKN patient's card on the visit.
+    bpjs_on: bool,
+    jkn: Option<JknMembership>,
+    texts_json: String,
 }
 
 impl VisitPage {
@@ -301,11 +306,19 @@ async fn find_visit(
         Some(&signed),
     )
     .await?;
+    let bpjs_on = state.bpjs.is_some();
+    let jkn = match &visit {
+        Some(visit) if bpjs_on => state.store.jkn_membership(&visit.booking_code).await?,
+        _ => None,
+    };
     Ok(Page(VisitPage {
         c,
         t,
         code,
         visit,
         store: state.store.clone(),
+        bpjs_on,
+        jkn,
+        texts_json: ScriptTexts::of(lang).json(),
     }))
 }

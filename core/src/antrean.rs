@@ -315,6 +315,37 @@ impl JknMembership {
     }
 }
 
+/// How the BPJS bridge keeps up (`GET /api/v1/admin/bpjs/bridge`): whether it reads the event
+/// log as the queue moves, and how old the oldest report still to send is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BridgeStatus {
+    /// Events of the log not yet turned into reports.
+    pub events_behind: u64,
+    /// When the oldest of them happened.
+    pub oldest_unread_at: Option<DateTime<Utc>>,
+    /// What keeps this server's bridge from reading the log or the outbox, if anything.
+    pub problem: Option<String>,
+    /// Since when that has gone on.
+    pub problem_since: Option<DateTime<Utc>>,
+    /// When the oldest report still waiting to be sent was queued.
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+}
+
+impl BridgeStatus {
+    /// How long the bridge may lag the queue before an admin should look: it reads the log
+    /// every fraction of a second, so a minute behind means it is not reading.
+    pub const STUCK_AFTER: chrono::Duration = chrono::Duration::minutes(1);
+
+    /// Whether the bridge is stuck: it reports a problem, or has not read the log for a while.
+    pub fn stuck(&self, now: DateTime<Utc>) -> bool {
+        self.problem.is_some()
+            || self
+                .oldest_unread_at
+                .is_some_and(|at| now - at > Self::STUCK_AFTER)
+    }
+}
+
 /// Where a report to BPJS stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -575,5 +606,24 @@ mod tests {
         let defaulted: JknMembership =
             serde_json::from_str(r#"{"card_number": "0001234567890"}"#).unwrap();
         assert_eq!(defaulted.visit_kind, 1);
+    }
+
+    #[test]
+    fn a_bridge_is_stuck_with_a_problem_or_a_minute_behind() {
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let status = |problem: Option<&str>, unread_secs: Option<i64>| BridgeStatus {
+            events_behind: u64::from(unread_secs.is_some()),
+            oldest_unread_at: unread_secs.map(|s| now - chrono::Duration::seconds(s)),
+            problem: problem.map(Into::into),
+            problem_since: problem.map(|_| now),
+            oldest_pending_at: None,
+        };
+        assert!(!status(None, None).stuck(now));
+        assert!(
+            !status(None, Some(5)).stuck(now),
+            "a moment behind is reading"
+        );
+        assert!(status(None, Some(61)).stuck(now));
+        assert!(status(Some("database away"), None).stuck(now));
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
-use giliran_core::antrean::{BpjsPoli, BpjsReport, Reconciliation, ReportState};
+use giliran_core::antrean::{BpjsPoli, BpjsReport, BridgeStatus, Reconciliation, ReportState};
 use giliran_core::wire::{ErrorCode, IssuedTicket, Service, Ticket, TicketView};
 use giliran_server::clock::Clock;
 use giliran_tests::fake_bpjs::{Credentials, FakeBpjs, Mode};
@@ -443,6 +443,71 @@ async fn an_outage_delays_reports_but_loses_and_repeats_none(backend: Backend) {
         assert!(Instant::now() < deadline, "{reports:#?}");
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
+}
+
+/// The bridge is down (only a replica without it runs) while the queue moves and the day's
+/// sweep prunes the event log: the events it has not read are kept, and once a server with the
+/// bridge runs again, BPJS gets every step. Meanwhile the admin API says how far behind it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bridge_down_for_days_still_reports_every_step_when_it_is_back() {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(Backend::Postgres, &fake, SECRET_KEY).await;
+    let status: BridgeStatus = h
+        .server
+        .get("/api/v1/admin/bpjs/bridge", Some(&h.admin))
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(
+        (status.problem.as_deref(), status.oldest_pending_at),
+        (None, None)
+    );
+    let (staff, poli_desk) = (h.staff.clone(), h.desk["A"]);
+    let plain = h.server.restart().await;
+    plain
+        .get("/api/v1/admin/bpjs/bridge", Some(&h.admin))
+        .await
+        .assert_error(404, ErrorCode::NotFound);
+
+    let walk_in = plain.take("A", json!({})).await;
+    let code = walk_in.ticket.booking_code.clone();
+    for action in ["call-next", "complete"] {
+        plain.clock.advance(Duration::minutes(1));
+        plain
+            .counter_action(&staff, poli_desk, action)
+            .await
+            .assert_ok();
+    }
+    // The sweep four days on, as far as these events go: it forgets what the bridge had read.
+    plain
+        .store()
+        .prune_events(plain.clock.now() + Duration::days(4))
+        .await
+        .expect("pruning");
+
+    let flags = bridge_flags(&fake, SECRET_KEY);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let back = plain.another_with(&flags).await;
+    bpjs_holds(&fake, &code, 3, StdDuration::from_secs(20)).await;
+    assert_eq!(
+        fake.tasks(&code)
+            .iter()
+            .map(|t| t.taskid)
+            .collect::<Vec<_>>(),
+        [3, 4, 5]
+    );
+    assert_eq!(fake.add_deliveries(&code), 1);
+    let status: BridgeStatus = back
+        .get("/api/v1/admin/bpjs/bridge", Some(&h.admin))
+        .await
+        .assert_ok()
+        .json();
+    assert_eq!(status.events_behind, 0, "{status:?}");
+    assert!(!status.stuck(back.clock.now()), "{status:?}");
+    back.stop().await;
+    plain.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

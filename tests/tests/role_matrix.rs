@@ -381,6 +381,13 @@ const TABLE: &[Row] = &[
     },
     Row {
         method: "get",
+        path: "/api/v1/admin/bpjs/bridge",
+        id: Id::None,
+        body: none,
+        allowed: ADMINS,
+    },
+    Row {
+        method: "get",
         path: "/api/v1/admin/bpjs/polis",
         id: Id::None,
         body: none,

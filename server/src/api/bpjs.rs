@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use giliran_core::antrean::{BpjsPoli, BpjsPoliCodes, BpjsReport, Reconciliation};
+use giliran_core::antrean::{BpjsPoli, BpjsPoliCodes, BpjsReport, BridgeStatus, Reconciliation};
 use giliran_core::wire::ErrorBody;
 use serde::Deserialize;
 use tracing::instrument;
@@ -26,6 +26,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_reports))
         .routes(routes!(retry_report))
         .routes(routes!(last_reconciliation, reconcile))
+        .routes(routes!(bridge_status))
+}
+
+/// How the bridge keeps up: events of the queue not yet turned into reports, the oldest report
+/// still to send, and what keeps this server's bridge from its work, if anything.
+#[utoipa::path(get, path = "/api/v1/admin/bpjs/bridge", tag = "admin",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = BridgeStatus),
+        AdminRefusals,
+        (status = 404, description = "`not_found`: the bridge is off on this server", body = ErrorBody),
+    ))]
+#[instrument(skip_all)]
+async fn bridge_status(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> AppResult<Json<BridgeStatus>> {
+    let bridge = state.bpjs.as_ref().ok_or(AppError::NoRoute)?;
+    Ok(Json(bridge.status(&state.store).await?))
 }
 
 /// The services reported to BPJS, with their BPJS codes.

@@ -9,11 +9,11 @@ pub mod access;
 mod client;
 pub mod crypto;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use giliran_core::antrean::{Reconciliation, ReportState};
+use giliran_core::antrean::{BridgeStatus, Reconciliation, ReportState};
 use rand::Rng;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -55,6 +55,32 @@ pub struct Bridge {
     /// A report is leased for longer than a try can take, so no other replica sends it
     /// meanwhile.
     lease: Duration,
+    /// What keeps this server from reading the event log, and since when.
+    log_problem: Problem,
+    /// What keeps this server from reading the outbox, and since when.
+    outbox_problem: Problem,
+}
+
+/// A loop's trouble: since when, and what the last failure said.
+#[derive(Debug, Default)]
+struct Problem(Mutex<Option<(DateTime<Utc>, String)>>);
+
+impl Problem {
+    /// Remembers how the loop's last pass went: a failure keeps the time of the first one in
+    /// a row, a success clears it.
+    fn note(&self, outcome: Result<(), String>) {
+        if let Ok(mut problem) = self.0.lock() {
+            *problem = match (outcome, problem.take()) {
+                (Ok(()), _) => None,
+                (Err(what), Some((since, _))) => Some((since, what)),
+                (Err(what), None) => Some((wall_clock(), what)),
+            };
+        }
+    }
+
+    fn now(&self) -> Option<(DateTime<Utc>, String)> {
+        self.0.lock().map(|p| p.clone()).unwrap_or_default()
+    }
 }
 
 impl Bridge {
@@ -63,7 +89,26 @@ impl Bridge {
             url: config.base_url.clone(),
             client: BpjsClient::new(&config.base_url, config.credentials.clone(), config.timeout),
             lease: config.timeout * 3 + Duration::from_secs(5),
+            log_problem: Problem::default(),
+            outbox_problem: Problem::default(),
         }
+    }
+
+    /// How the bridge keeps up, for the admin page: the log and outbox as the database has
+    /// them (the same on every replica), and this server's own trouble reading them.
+    pub async fn status(&self, store: &Store) -> Result<BridgeStatus, crate::error::StoreError> {
+        let (events_behind, oldest_unread_at, oldest_pending_at) = store.bpjs_lag().await?;
+        let problem = [self.log_problem.now(), self.outbox_problem.now()]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(since, _)| *since);
+        Ok(BridgeStatus {
+            events_behind,
+            oldest_unread_at,
+            problem_since: problem.as_ref().map(|(since, _)| *since),
+            problem: problem.map(|(_, what)| what),
+            oldest_pending_at,
+        })
     }
 
     /// Where the reports go.
@@ -80,14 +125,14 @@ impl Bridge {
     ) -> Vec<JoinHandle<()>> {
         vec![
             tokio::spawn(follow_events(
+                Arc::clone(self),
                 store.clone(),
                 Arc::clone(&clock),
                 stopped.clone(),
             )),
             tokio::spawn(send_reports(
+                Arc::clone(self),
                 store.clone(),
-                self.client.clone(),
-                self.lease,
                 stopped.clone(),
             )),
             tokio::spawn(reconcile_regularly(Arc::clone(self), store, clock, stopped)),
@@ -168,12 +213,23 @@ async fn reconcile_regularly(
     }
 }
 
-async fn follow_events(store: Store, clock: Arc<dyn Clock>, mut stopped: watch::Receiver<bool>) {
+async fn follow_events(
+    bridge: Arc<Bridge>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    mut stopped: watch::Receiver<bool>,
+) {
     loop {
         let read = match store.bpjs_follow_events(clock.now()).await {
-            Ok(n) => n,
+            Ok(n) => {
+                bridge.log_problem.note(Ok(()));
+                n
+            }
             Err(err) => {
                 tracing::warn!(error = %err, "BPJS bridge: could not read the event log; will retry");
+                bridge
+                    .log_problem
+                    .note(Err(format!("reading the event log: {err}")));
                 0
             }
         };
@@ -187,17 +243,18 @@ async fn follow_events(store: Store, clock: Arc<dyn Clock>, mut stopped: watch::
     }
 }
 
-async fn send_reports(
-    store: Store,
-    client: BpjsClient,
-    lease: Duration,
-    mut stopped: watch::Receiver<bool>,
-) {
+async fn send_reports(bridge: Arc<Bridge>, store: Store, mut stopped: watch::Receiver<bool>) {
     loop {
-        let sent = match send_due(&store, &client, lease).await {
-            Ok(n) => n,
+        let sent = match send_due(&store, &bridge.client, bridge.lease).await {
+            Ok(n) => {
+                bridge.outbox_problem.note(Ok(()));
+                n
+            }
             Err(err) => {
                 tracing::warn!(error = %err, "BPJS bridge: could not read the outbox; will retry");
+                bridge
+                    .outbox_problem
+                    .note(Err(format!("reading the outbox: {err}")));
                 0
             }
         };
@@ -314,6 +371,17 @@ fn wall_clock() -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_keeps_its_first_time_until_a_pass_succeeds() {
+        let problem = Problem::default();
+        problem.note(Err("database away".into()));
+        let (since, _) = problem.now().unwrap();
+        problem.note(Err("still away".into()));
+        assert_eq!(problem.now(), Some((since, "still away".to_owned())));
+        problem.note(Ok(()));
+        assert_eq!(problem.now(), None);
+    }
 
     #[test]
     fn back_off_doubles_up_to_five_minutes() {

@@ -642,6 +642,43 @@ impl Store {
         Ok(row.and_then(VisitRow::membership))
     }
 
+    /// How far the bridge is behind: events it has not read, when the oldest of them happened,
+    /// and when the oldest report still to send was queued.
+    pub async fn bpjs_lag(
+        &self,
+    ) -> Result<(u64, Option<DateTime<Utc>>, Option<DateTime<Utc>>), StoreError> {
+        let (newest, read): (i64, Option<i64>) = self
+            .db
+            .fetch_optional(
+                "SELECT e.last_seq, (SELECT last_seq FROM bpjs_cursor WHERE id = 1) \
+                 FROM event_counter e WHERE e.id = 1",
+                args![],
+            )
+            .await?
+            .unwrap_or_default();
+        // Before its first pass the bridge has read nothing, and has nothing to read.
+        let read = read.unwrap_or(newest);
+        let oldest_unread: Option<DateTime<Utc>> = self
+            .db
+            .scalar_optional(
+                "SELECT at FROM events WHERE seq > $1 ORDER BY seq LIMIT 1",
+                args![read],
+            )
+            .await?;
+        let oldest_pending: Option<DateTime<Utc>> = self
+            .db
+            .scalar_optional(
+                "SELECT created_at FROM bpjs_outbox WHERE state = 'pending' ORDER BY id LIMIT 1",
+                args![],
+            )
+            .await?;
+        Ok((
+            u64::try_from(newest - read).unwrap_or(0),
+            oldest_unread,
+            oldest_pending,
+        ))
+    }
+
     /// The BPJS poli a service is, if it is one.
     pub async fn bpjs_poli(&self, service_id: Uuid) -> Result<Option<BpjsPoli>, StoreError> {
         let row: Option<PoliRow> = self

@@ -100,6 +100,11 @@ impl TicketRow {
     }
 }
 
+/// How much longer than other events those the BPJS bridge has not read are kept. Past this,
+/// BPJS would refuse reports that old anyway, and a bridge switched off for good must not keep
+/// the log from being pruned.
+pub const UNREPORTED_GRACE: chrono::Duration = chrono::Duration::days(27);
+
 impl Store {
     /// The `seq` of the newest event; 0 before the first.
     pub async fn latest_seq(&self) -> Result<u64, StoreError> {
@@ -150,11 +155,18 @@ impl Store {
             .collect())
     }
 
-    /// Forgets events older than `before`; clients behind that get a snapshot.
+    /// Forgets events older than `before`; clients behind that get a snapshot. Events the BPJS
+    /// bridge has not read yet are its only record of reports still to make, so they are kept
+    /// [`UNREPORTED_GRACE`] longer: a bridge stuck for days still reports everything once it
+    /// runs again, and the admin page shows it stuck meanwhile.
     pub async fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let mut tx = self.db.begin().await?;
         let n = tx
-            .execute("DELETE FROM events WHERE at < $1", args![before])
+            .execute(
+                "DELETE FROM events WHERE at < $1 AND (at < $2 \
+                 OR seq <= COALESCE((SELECT last_seq FROM bpjs_cursor WHERE id = 1), seq))",
+                args![before, before - UNREPORTED_GRACE],
+            )
             .await?;
         tx.commit().await?;
         Ok(n)

@@ -1,12 +1,13 @@
 //! `/admin/bpjs`: the BPJS bridge for admins — which services are BPJS polis, the day's reports
-//! (held, pending, sent, refused) with a retry for refused ones, and the day's reconciliation.
+//! (held, pending, sent, refused) with a retry for refused ones, the day's reconciliation, and
+//! whether the bridge keeps up.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use chrono::NaiveDate;
-use giliran_core::antrean::{BpjsPoliCodes, BpjsReport, Reconciliation, ReportState};
+use chrono::{DateTime, NaiveDate, Utc};
+use giliran_core::antrean::{BpjsPoliCodes, BpjsReport, BridgeStatus, Reconciliation, ReportState};
 use giliran_core::visit::Station;
 use giliran_core::wire::Service;
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use super::i18n::{BpjsTexts, Language, ScriptTexts, Texts};
 use super::{Chrome, Page, SignedInAdmin};
 use crate::api::AppState;
 use crate::error::AppError;
+use crate::store::Store;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/bpjs", get(page))
@@ -35,7 +37,34 @@ struct BpjsPage {
     /// How many reports are in each state, in the order held, pending, sent, failed.
     counts: Vec<(&'static str, &'static str, usize)>,
     reconciliation: Option<(String, Reconciliation)>,
+    /// How the bridge keeps up, when it is on.
+    status: Option<StatusLine>,
     texts_json: String,
+}
+
+/// [`BridgeStatus`] with its times as the hospital's clock shows them.
+struct StatusLine {
+    stuck: bool,
+    events_behind: u64,
+    oldest_unread: Option<String>,
+    problem: Option<(String, String)>,
+    oldest_pending: Option<String>,
+}
+
+impl StatusLine {
+    fn new(status: BridgeStatus, store: &Store, now: DateTime<Utc>) -> StatusLine {
+        let local = |at: Option<DateTime<Utc>>| at.map(|at| local_datetime(store, at));
+        StatusLine {
+            stuck: status.stuck(now),
+            events_behind: status.events_behind,
+            oldest_unread: local(status.oldest_unread_at),
+            problem: status
+                .problem
+                .zip(local(status.problem_since))
+                .map(|(what, since)| (since, what)),
+            oldest_pending: local(status.oldest_pending_at),
+        }
+    }
 }
 
 /// A poli-like service and its BPJS codes as the form shows them (empty when not reported).
@@ -133,6 +162,14 @@ async fn page(
         (state.as_str(), name, n)
     })
     .collect();
+    let status = match &state.bpjs {
+        Some(bridge) => Some(StatusLine::new(
+            bridge.status(store).await?,
+            store,
+            state.now(),
+        )),
+        None => None,
+    };
     let reconciliation = store
         .bpjs_reconciliation(day)
         .await?
@@ -147,6 +184,7 @@ async fn page(
         reports,
         counts,
         reconciliation,
+        status,
         texts_json: ScriptTexts::of(lang).json(),
     }))
 }

@@ -64,6 +64,9 @@ pub enum Mode {
     /// Nothing processed; the answer is delayed by the given duration before a 503 (to exercise
     /// the client's timeout).
     Slow(Duration),
+    /// A busy BPJS: the request is processed at once, and its usual answer comes after the
+    /// given duration, perhaps after the client stopped waiting.
+    SlowAnswer(Duration),
 }
 
 /// A booking as BPJS knows it.
@@ -326,7 +329,7 @@ async fn handle(
             tokio::time::sleep(delay).await;
             return unavailable();
         }
-        Mode::Up | Mode::ProcessThenFail => {}
+        Mode::Up | Mode::ProcessThenFail | Mode::SlowAnswer(_) => {}
     }
     if !ENDPOINTS.contains(&endpoint.as_str()) {
         return (
@@ -338,6 +341,10 @@ async fn handle(
     let answer = shared.answer(&endpoint, &headers, &body);
     match mode {
         Mode::ProcessThenFail => gateway_timeout(),
+        Mode::SlowAnswer(delay) => {
+            tokio::time::sleep(delay).await;
+            answer
+        }
         _ => answer,
     }
 }

@@ -19,6 +19,7 @@ use uuid::Uuid;
 on_both_backends!(
     a_visit_reaches_bpjs_task_by_task_in_order,
     an_outage_delays_reports_but_loses_and_repeats_none,
+    a_slow_bpjs_gets_every_report_once_whether_it_answers_in_time_or_not,
     mobile_jkn_books_checks_in_and_cancels_through_the_hospital_web_service,
     a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in,
     bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers,
@@ -445,9 +446,55 @@ async fn an_outage_delays_reports_but_loses_and_repeats_none(backend: Backend) {
     }
 }
 
+/// BPJS busy: first it answers slowly but within the bridge's 2 s timeout, then so slowly that
+/// the bridge stops waiting after BPJS did the work. The counter never waits for it, and each
+/// report reaches BPJS once.
+async fn a_slow_bpjs_gets_every_report_once_whether_it_answers_in_time_or_not(backend: Backend) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let exactly_once = |morning: &Morning| {
+        let code = &morning.booking_code;
+        assert_eq!(held(&fake, code), expected_tasks(morning));
+        assert_eq!(fake.add_deliveries(code), 1, "the visit was added once");
+        for task in [1, 2, 3, 4, 5, 6, 7] {
+            assert_eq!(fake.deliveries(code, task), 1, "task {task} sent once");
+        }
+    };
+
+    fake.set_mode(Mode::SlowAnswer(StdDuration::from_millis(700)));
+    let first = h.morning().await;
+    assert!(
+        first.slowest_action < StdDuration::from_secs(1),
+        "a slow BPJS never slows the counter: {:?}",
+        first.slowest_action
+    );
+    bpjs_holds(&fake, &first.booking_code, 7, StdDuration::from_secs(30)).await;
+    exactly_once(&first);
+
+    fake.set_mode(Mode::SlowAnswer(StdDuration::from_millis(2500)));
+    let second = h
+        .morning_with(async |stage, code| {
+            if stage == Stage::Registered {
+                until(StdDuration::from_secs(20), "the add reached BPJS", || {
+                    fake.add_deliveries(code) == 1
+                })
+                .await;
+                // Long enough for the bridge to give up waiting for that answer.
+                tokio::time::sleep(StdDuration::from_secs(3)).await;
+                fake.set_mode(Mode::Up);
+            }
+        })
+        .await;
+    assert!(second.slowest_action < StdDuration::from_secs(1));
+    bpjs_holds(&fake, &second.booking_code, 7, StdDuration::from_secs(60)).await;
+    exactly_once(&second);
+}
+
 /// The bridge is down (only a replica without it runs) while the queue moves and the day's
 /// sweep prunes the event log: the events it has not read are kept, and once a server with the
-/// bridge runs again, BPJS gets every step. Meanwhile the admin API says how far behind it is.
+/// bridge runs again, BPJS gets every step, and its admin API shows it caught up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bridge_down_for_days_still_reports_every_step_when_it_is_back() {
     let fake = FakeBpjs::start(credentials(SECRET_KEY))

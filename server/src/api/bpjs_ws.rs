@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Days, NaiveDate};
+use giliran_core::number::parse_ticket_number;
 use giliran_core::patient::normalize_phone;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -302,12 +303,7 @@ async fn take(
         return Err(VisitRefusal::JknQuotaFull.into());
     }
     let booking = state.store.bpjs_book(&poli, &patient, state.now()).await?;
-    let sequence = booking
-        .number
-        .rsplit('-')
-        .next()
-        .and_then(|n| n.parse::<u32>().ok())
-        .unwrap_or(0);
+    let sequence = parse_ticket_number(&booking.number).map_or(0, |(_, n)| n);
     call.done(json!({
         "nomorantrean": booking.number,
         "angkaantrean": sequence,

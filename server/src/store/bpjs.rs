@@ -9,6 +9,7 @@ use giliran_core::antrean::{
     VisitTasks, task_for,
 };
 use giliran_core::events::Event;
+use giliran_core::number::parse_ticket_number;
 use giliran_core::status::TicketStatus;
 use giliran_core::visit::{Station, normalize_booking_code};
 use serde_json::json;
@@ -42,6 +43,17 @@ pub(super) struct PoliRow {
     pub practice_hours: String,
     pub quota_jkn: i64,
     pub quota_non_jkn: i64,
+}
+
+/// Columns of an [`OutboxRow`] (the outbox as `o`); append the rest.
+macro_rules! outbox_select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT o.id, o.booking_code, o.rank, o.body, o.state, o.attempts, o.uncertain, \
+             o.next_attempt_at, o.last_error, o.created_at, o.sent_at FROM bpjs_outbox o ",
+            $rest
+        )
+    };
 }
 
 /// A report in the outbox.
@@ -339,7 +351,7 @@ impl Store {
             "jeniskunjungan": visit.visit_kind,
             "nomorreferensi": visit.referral_number.as_deref().unwrap_or_default(),
             "nomorantrean": ticket.number,
-            "angkaantrean": ticket.sequence,
+            "angkaantrean": parse_ticket_number(&ticket.number).map_or(0, |(_, n)| n),
             "estimasidilayani": at.timestamp_millis() + eta_ms,
             "sisakuotajkn": (poli.quota_jkn - jkn).max(0),
             "kuotajkn": poli.quota_jkn,
@@ -389,13 +401,13 @@ impl Store {
         Ok(self
             .db
             .fetch_all(
-                "SELECT o.id, o.booking_code, o.rank, o.body, o.state, o.attempts, o.uncertain, \
-                 o.next_attempt_at, o.last_error, o.created_at, o.sent_at FROM bpjs_outbox o \
-                 WHERE o.state = 'pending' AND o.next_attempt_at <= $1 \
+                outbox_select!(
+                    "WHERE o.state = 'pending' AND o.next_attempt_at <= $1 \
                  AND (o.lease_until IS NULL OR o.lease_until < $1) \
                  AND NOT EXISTS (SELECT 1 FROM bpjs_outbox p WHERE p.booking_code = o.booking_code \
                    AND p.rank < o.rank AND p.state <> 'sent') \
-                 ORDER BY o.id LIMIT $2",
+                 ORDER BY o.id LIMIT $2"
+                ),
                 args![now, limit],
             )
             .await?)
@@ -514,10 +526,10 @@ impl Store {
         let rows: Vec<OutboxRow> = self
             .db
             .fetch_all(
-                "SELECT o.id, o.booking_code, o.rank, o.body, o.state, o.attempts, o.uncertain, \
-                 o.next_attempt_at, o.last_error, o.created_at, o.sent_at FROM bpjs_outbox o \
-                 JOIN bpjs_visits v ON v.booking_code = o.booking_code \
-                 WHERE v.business_day = $1 ORDER BY o.booking_code, o.rank",
+                outbox_select!(
+                    "JOIN bpjs_visits v ON v.booking_code = o.booking_code \
+                     WHERE v.business_day = $1 ORDER BY o.booking_code, o.rank"
+                ),
                 args![day],
             )
             .await?;
@@ -533,11 +545,7 @@ impl Store {
     ) -> Result<BpjsReport, StoreError> {
         let mut tx = self.db.begin().await?;
         let row: OutboxRow = tx
-            .fetch_optional(
-                "SELECT id, booking_code, rank, body, state, attempts, uncertain, next_attempt_at, \
-                 last_error, created_at, sent_at FROM bpjs_outbox WHERE id = $1",
-                args![id],
-            )
+            .fetch_optional(outbox_select!("WHERE o.id = $1"), args![id])
             .await?
             .ok_or(StoreError::NotFound(Entity::Report))?;
         let state = ReportState::parse(&row.state).unwrap_or(ReportState::Pending);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use giliran_load::Hospital;
 use giliran_load::pg::{Cluster, Durability};
-use giliran_load::scenarios::quiet_plan;
+use giliran_load::scenarios::{kill_regularly, quiet_plan};
 use giliran_load::server_process::{ServerProcess, ServerSpec};
 use giliran_load::traffic::{Finished, Plan, Traffic};
 use giliran_tests::{Backend, Relay, on_both_backends, pg};
@@ -113,6 +113,7 @@ async fn issued_more(traffic: &Traffic, more: usize, within: Duration) {
 on_both_backends!(
     mixed_load_keeps_every_invariant,
     kill_9_during_load_loses_nothing,
+    killed_again_and_again_loses_nothing,
     network_cuts_lose_and_repeat_nothing,
 );
 
@@ -151,6 +152,30 @@ async fn kill_9_during_load_loses_nothing(backend: Backend) {
     assert!(
         finished.displays.iter().all(|d| d.disconnects >= 1),
         "every display lost its stream"
+    );
+}
+
+/// The fast version of `giliran-load bench --kill-every`: the same loop, killed every two
+/// seconds.
+async fn killed_again_and_again_loses_nothing(backend: Backend) {
+    let db = database(backend).await;
+    let mut server = server_on(&db.url).await;
+    let hospital = hospital(&server).await;
+    let mut traffic = Traffic::start(&hospital, &busy_day()).await.expect("load");
+    let kills = kill_regularly(&mut server, Duration::from_secs(2), Duration::from_secs(7))
+        .await
+        .expect("killed and restarted");
+    assert_eq!(kills, 3);
+    issued_more(&traffic, 10, Duration::from_secs(30)).await;
+    let finished = finish(&mut traffic, &db.url).await;
+    assert!(
+        finished.displays.iter().all(|d| d.disconnects >= 3),
+        "every display lost its stream at each kill: {:?}",
+        finished
+            .displays
+            .iter()
+            .map(|d| d.disconnects)
+            .collect::<Vec<_>>()
     );
 }
 

@@ -100,6 +100,10 @@ struct BenchArgs {
     /// Also write the reports as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// During the mixed scenario, kill the server with SIGKILL every this many seconds and
+    /// start it again: the long fault run. The invariants are checked afterwards as always.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    kill_every: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -193,7 +197,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         &database.url,
         ADMIN_PASSWORD,
     );
-    let server = ServerProcess::start(spec).await?;
+    let mut server = ServerProcess::start(spec).await?;
     let hospital = Hospital::prepare(&server.url(), ADMIN_PASSWORD, args.counters, 8).await?;
     eprintln!(
         "giliran-load: measuring the raw insert limit of {} ({} s)…",
@@ -212,33 +216,39 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     // Each report also tells how busy the server's process was: against two cores shared with
     // this tool, it shows whether the database or the CPU set the pace.
     let mut cpu_before = server.cpu_time()?;
-    let mut show = |report: &mut ScenarioReport| -> anyhow::Result<()> {
+    let show = |report: &mut ScenarioReport,
+                server: &ServerProcess,
+                cpu_before: &mut Duration|
+     -> anyhow::Result<()> {
         let cpu = server.cpu_time()?;
-        report.notes.push((
-            "server CPU".to_owned(),
-            format!(
-                "{:.0}% of one core",
-                100.0 * (cpu - cpu_before).as_secs_f64() / report.seconds.max(1e-9)
-            ),
-        ));
-        cpu_before = cpu;
+        // A restarted server's CPU time starts again from zero.
+        if let Some(used) = cpu.checked_sub(*cpu_before) {
+            report.notes.push((
+                "server CPU".to_owned(),
+                format!(
+                    "{:.0}% of one core",
+                    100.0 * used.as_secs_f64() / report.seconds.max(1e-9)
+                ),
+            ));
+        }
+        *cpu_before = cpu;
         println!("{}", report.table());
         Ok(())
     };
     if args.preload > 0 {
         let mut report = scenarios::preload(&setting, args.clients, args.preload).await?;
-        show(&mut report)?;
+        show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
     let all = args.scenario == Scenario::All;
     if all || args.scenario == Scenario::Issue {
         let mut report = scenarios::issue(&setting, args.clients, run_for).await?;
-        show(&mut report)?;
+        show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
     if all || args.scenario == Scenario::Call {
         let mut report = scenarios::call(&setting, args.counters, run_for).await?;
-        show(&mut report)?;
+        show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
     if all || args.scenario == Scenario::Mixed {
@@ -252,12 +262,29 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
             displays: args.displays,
             ..quiet_plan()
         };
-        let (mut report, _) = scenarios::mixed(&setting, &plan, run_for).await?;
+        if args.kill_every.is_some() {
+            // The CPU time of the processes killed is gone with them.
+            cpu_before = Duration::MAX;
+        }
+        let killed = &mut server;
+        let meanwhile = async {
+            let Some(every) = args.kill_every else {
+                tokio::time::sleep(run_for).await;
+                return Ok(Vec::new());
+            };
+            let kills =
+                scenarios::kill_regularly(killed, Duration::from_secs(every), run_for).await?;
+            Ok(vec![(
+                "faults".to_owned(),
+                format!("the server was killed (SIGKILL) and restarted {kills} times"),
+            )])
+        };
+        let (mut report, _) = scenarios::mixed(&setting, &plan, meanwhile).await?;
         report.notes.push((
             "server memory after the run".to_owned(),
             format!("{:.1} MiB resident", server.rss_kib()? as f64 / 1024.0),
         ));
-        show(&mut report)?;
+        show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
     if let Some(path) = &args.json {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::hospital::Hospital;
 use crate::ledger::Checked;
 use crate::metrics::{Op, ScenarioReport};
+use crate::server_process::ServerProcess;
 use crate::traffic::{Plan, Traffic};
 
 /// A plan with nobody in it; scenarios fill in what they need.
@@ -102,24 +103,25 @@ pub async fn call(
     run(setting, &plan, Until::Elapsed(run_for), title).await
 }
 
-/// Patients, counters and displays together; the invariants are checked afterwards.
+/// Patients, counters and displays together while `meanwhile` runs (a plain wait, or faults);
+/// the invariants are checked afterwards. `meanwhile` gives notes for the report.
 pub async fn mixed(
     setting: &Setting<'_>,
     plan: &Plan,
-    run_for: Duration,
+    meanwhile: impl Future<Output = anyhow::Result<Vec<(String, String)>>>,
 ) -> anyhow::Result<(ScenarioReport, Checked)> {
     let mut traffic = Traffic::start(setting.hospital, plan).await?;
-    tokio::time::sleep(run_for).await;
+    let mut notes = meanwhile.await?;
     let finished = traffic.finish_and_check(setting.database_url).await?;
     let checked = finished.checked;
-    let notes = vec![(
+    notes.push((
         "invariants".to_owned(),
         format!(
             "hold: {} tickets answered 201 all stored, numbers unique, {} calls each to one \
              counter and heard exactly once by each of {} displays",
             checked.answered_201, checked.calls, checked.displays
         ),
-    )];
+    ));
     let title = format!(
         "mixed: {} patients, {} counters, {} displays",
         plan.patients, plan.desks, plan.displays
@@ -128,6 +130,30 @@ pub async fn mixed(
         report(setting, title, &traffic, finished.elapsed, notes),
         checked,
     ))
+}
+
+/// Kills the server with SIGKILL every `every` from now and starts it again on the same address
+/// half a second later, until `run_for` has passed; returns how many times it was killed (the
+/// whole `every`s in `run_for`: a slow restart delays the next kill, it does not skip it).
+pub async fn kill_regularly(
+    server: &mut ServerProcess,
+    every: Duration,
+    run_for: Duration,
+) -> anyhow::Result<u32> {
+    let start = tokio::time::Instant::now();
+    let end = start + run_for;
+    let mut next = start + every;
+    let mut kills = 0;
+    while next <= end {
+        tokio::time::sleep_until(next).await;
+        server.kill().await?;
+        kills += 1;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        server.restart().await?;
+        next += every;
+    }
+    tokio::time::sleep_until(end).await;
+    Ok(kills)
 }
 
 fn report(

@@ -246,6 +246,9 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
+    if pg::is_postgres_url(&database.url) && (all || args.preload > 0) {
+        pg::analyze(&database.url).await?;
+    }
     if all || args.scenario == Scenario::Call {
         let mut report = scenarios::call(&setting, args.counters, run_for).await?;
         show(&mut report, &server, &mut cpu_before)?;

@@ -24,6 +24,7 @@ on_both_backends!(
     a_mobile_jkn_booking_for_a_later_day_keeps_its_number_until_its_patient_checks_in,
     bpjs_may_sign_its_calls_and_then_reads_encrypted_compressed_answers,
     registration_records_a_jkn_member_whose_visit_bpjs_then_hears_of_as_jkn,
+    a_booking_made_before_the_day_started_over_checks_in_with_a_fresh_number,
 );
 
 const CONS_ID: &str = "27312";
@@ -1371,4 +1372,51 @@ async fn registration_records_a_jkn_member_whose_visit_bpjs_then_hears_of_as_jkn
         .send(Method::PUT, &path, Some(&h.staff), Some(wati))
         .await
         .assert_error(409, ErrorCode::InvalidTransition);
+}
+
+/// An admin starts today over after Ibu Rina booked today's A-001: numbers begin again at 1, so
+/// when she checks in she gets the day's next number, not an A-001 someone else now holds.
+async fn a_booking_made_before_the_day_started_over_checks_in_with_a_fresh_number(
+    backend: Backend,
+) {
+    let fake = FakeBpjs::start(credentials(SECRET_KEY))
+        .await
+        .expect("fake BPJS");
+    let h = hospital(backend, &fake, SECRET_KEY).await;
+    let jkn = MobileJkn::signed_in(&h.server).await;
+    let rina = jkn
+        .book(&fake, "0006666666666", "081299998888", "2026-11-23")
+        .await;
+    assert_eq!(rina["nomorantrean"], "A-001");
+    h.server
+        .post(
+            "/api/v1/admin/day/reset",
+            Some(&h.admin),
+            json!({"password": giliran_tests::ADMIN_PASSWORD}),
+        )
+        .await
+        .assert_ok();
+    let walk_in = h.server.take("A", json!({})).await;
+    assert_eq!(walk_in.ticket.number, "A-001", "numbers began again");
+    jkn.done(
+        "/bpjs/antrean/checkin",
+        json!({"kodebooking": rina["kodebooking"], "waktu": 0}),
+    )
+    .await;
+    let first = h.server.call_next(&h.staff, h.desk["A"]).await;
+    assert_eq!(first.map(|t| t.number).as_deref(), Some("A-001"));
+    h.server
+        .counter_action(&h.staff, h.desk["A"], "complete")
+        .await
+        .assert_ok();
+    let second = h
+        .server
+        .call_next(&h.staff, h.desk["A"])
+        .await
+        .expect("Rina");
+    assert_eq!(second.number, "A-002", "a number nobody else holds");
+    assert_eq!(
+        second.booking_code,
+        rina["kodebooking"].as_str().unwrap_or_default()
+    );
 }

@@ -509,20 +509,32 @@ impl Store {
     }
 }
 
-/// The number a booking holds, taken for its ticket as the patient checks in (in the ticket's
-/// transaction): `None` unless it is booked for `day` at that service.
+/// A booking checks in, in its ticket's transaction: `None` when it is not booked for `day` at
+/// that service. Its number is the one booked, unless an admin started the day over since it
+/// was booked: then numbers began again at 1 and the booked one may be someone else's, so the
+/// ticket takes the day's next (`Some(None)`).
 pub(super) async fn check_in_booking(
     tx: &mut Tx,
     booking_code: &str,
     service_id: Uuid,
     day: NaiveDate,
-) -> Result<Option<(i64, String)>, StoreError> {
-    Ok(tx
+) -> Result<Option<Option<(i64, String)>>, StoreError> {
+    let booked: Option<(i64, String)> = tx
         .fetch_optional(
             "UPDATE bpjs_bookings SET state = 'checked_in' WHERE booking_code = $1 \
              AND service_id = $2 AND business_day = $3 AND state = 'booked' \
              RETURNING sequence, number",
             args![booking_code, service_id, day],
         )
-        .await?)
+        .await?;
+    let Some((sequence, number)) = booked else {
+        return Ok(None);
+    };
+    let base: i64 = tx
+        .scalar(
+            "SELECT number_base FROM daily_sequences WHERE service_id = $1 AND business_day = $2",
+            args![service_id, day],
+        )
+        .await?;
+    Ok(Some((sequence > base).then_some((sequence, number))))
 }

@@ -233,11 +233,9 @@ impl Store {
             check_destination(&mut tx, &service, req.service_id, destination).await?;
         }
         let reserved = match &req.booking_code {
-            Some(code) => Some(
-                super::mobile_jkn::check_in_booking(&mut tx, code, req.service_id, day)
-                    .await?
-                    .ok_or(StoreError::ChangedMeanwhile)?,
-            ),
+            Some(code) => super::mobile_jkn::check_in_booking(&mut tx, code, req.service_id, day)
+                .await?
+                .ok_or(StoreError::ChangedMeanwhile)?,
             None => None,
         };
         let row = NewRow {

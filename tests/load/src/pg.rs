@@ -94,7 +94,9 @@ pub async fn analyze(database_url: &str) -> anyhow::Result<()> {
         .execute(&mut conn)
         .await
         .context("ANALYZE failed")?;
-    conn.close().await.context("could not close the connection")?;
+    conn.close()
+        .await
+        .context("could not close the connection")?;
     Ok(())
 }
 

@@ -1372,6 +1372,22 @@ async fn registration_records_a_jkn_member_whose_visit_bpjs_then_hears_of_as_jkn
         .send(Method::PUT, &path, Some(&h.staff), Some(wati))
         .await
         .assert_error(409, ErrorCode::InvalidTransition);
+    // Mobile JKN sees her number taken from the JKN quota, as BPJS was told.
+    let jkn = MobileJkn::signed_in(&h.server).await;
+    let status = jkn
+        .done(
+            "/bpjs/antrean/status",
+            json!({"kodepoli": "INT", "kodedokter": 33021, "tanggalperiksa": "2026-11-23",
+                   "jampraktek": "08:00-14:00"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            status["sisakuotajkn"].clone(),
+            status["sisakuotanonjkn"].clone()
+        ),
+        (json!(29), json!(20))
+    );
 }
 
 /// An admin starts today over after Ibu Rina booked today's A-001: numbers begin again at 1, so

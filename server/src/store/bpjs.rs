@@ -32,6 +32,19 @@ macro_rules! poli_select {
 }
 pub(super) use poli_select;
 
+/// How many of a service's (`$1`) numbers of a day (`$2`) are JKN patients': bookings not yet
+/// checked in, and tickets of visits with a JKN card (booked through Mobile JKN, or recorded at
+/// registration). The JKN quota counts these.
+macro_rules! jkn_numbers {
+    () => {
+        "(SELECT COUNT(*) FROM bpjs_bookings b WHERE b.service_id = $1 AND b.business_day = $2 \
+           AND b.state = 'booked') \
+         + (SELECT COUNT(*) FROM tickets t JOIN bpjs_visits v ON v.booking_code = t.booking_code \
+           WHERE t.service_id = $1 AND t.business_day = $2 AND v.card_number IS NOT NULL)"
+    };
+}
+pub(super) use jkn_numbers;
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub(super) struct PoliRow {
     pub service_id: Uuid,
@@ -321,9 +334,13 @@ impl Store {
         };
         let (taken, jkn): (i64, i64) = tx
             .fetch_optional(
-                "SELECT COUNT(*), COUNT(v.card_number) FROM tickets t \
-                 LEFT JOIN bpjs_visits v ON v.booking_code = t.booking_code \
-                 WHERE t.service_id = $1 AND t.business_day = $2",
+                concat!(
+                    // Numbers taken: tickets, and bookings not yet checked in.
+                    "SELECT (SELECT COUNT(*) FROM tickets t WHERE t.service_id = $1 \
+                     AND t.business_day = $2) + (SELECT COUNT(*) FROM bpjs_bookings b \
+                     WHERE b.service_id = $1 AND b.business_day = $2 AND b.state = 'booked'), ",
+                    jkn_numbers!()
+                ),
                 args![ticket.service_id, ticket.business_day],
             )
             .await?

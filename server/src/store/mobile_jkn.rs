@@ -7,16 +7,16 @@
 //! wait at the poli (task 3) starts at the check-in.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use giliran_core::antrean::BpjsPoli;
 use giliran_core::format_ticket_number;
 use giliran_core::visit::booking_code;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::bpjs::{PoliRow, paced_wait_ms, poli_select};
+use super::bpjs::{PoliRow, jkn_numbers, paced_wait_ms, poli_select};
 use super::{Actor, Audit, IssueRequest, Store};
 use crate::db::{Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
-use giliran_core::antrean::BpjsPoli;
 
 /// A patient booking through Mobile JKN, as BPJS's "ambil antrean" names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct PoliDay {
     pub waiting: u32,
     /// The number most recently called.
     pub last_called: Option<String>,
-    /// Bookings through Mobile JKN, cancelled ones left out.
+    /// Numbers of JKN patients (`jkn_numbers!`).
     pub jkn: u32,
 }
 
@@ -129,14 +129,14 @@ impl Store {
         let (tickets, waiting, booked, jkn): (i64, i64, i64, i64) = self
             .db
             .fetch_optional(
-                "SELECT \
+                concat!(
+                    "SELECT \
                    (SELECT COUNT(*) FROM tickets t WHERE t.service_id = $1 AND t.business_day = $2), \
                    (SELECT COUNT(*) FROM tickets t WHERE t.service_id = $1 AND t.business_day = $2 \
                       AND t.status = 'waiting'), \
                    (SELECT COUNT(*) FROM bpjs_bookings b WHERE b.service_id = $1 \
                       AND b.business_day = $2 AND b.state = 'booked'), \
-                   (SELECT COUNT(*) FROM bpjs_bookings b WHERE b.service_id = $1 \
-                      AND b.business_day = $2 AND b.state <> 'cancelled')",
+                   ", jkn_numbers!()),
                 args![service, day],
             )
             .await?
@@ -234,11 +234,7 @@ impl Store {
             return Err(VisitRefusal::AlreadyBooked(number));
         }
         let jkn: i64 = tx
-            .scalar(
-                "SELECT COUNT(*) FROM bpjs_bookings WHERE service_id = $1 AND business_day = $2 \
-                 AND state <> 'cancelled'",
-                args![service_id, day],
-            )
+            .scalar(concat!("SELECT ", jkn_numbers!()), args![service_id, day])
             .await?;
         if jkn >= i64::from(poli.poli.codes.quota_jkn) {
             return Err(VisitRefusal::JknQuotaFull);

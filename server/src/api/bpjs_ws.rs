@@ -58,14 +58,14 @@ fn done(response: Option<Value>) -> Result<Response, Stop> {
 }
 
 /// A call BPJS made, let in.
-struct Call<T> {
+struct Call<'a, T> {
     caller: Caller,
     body: T,
     /// Whose signature a signed call carried.
-    signing: Option<Credentials>,
+    signing: Option<&'a Credentials>,
 }
 
-impl<T> Call<T> {
+impl<T> Call<'_, T> {
     /// "Done", with `response` as this caller reads it: plain, or encrypted and compressed for
     /// the timestamp of a signed call.
     fn done(&self, response: Value) -> Result<Response, Stop> {
@@ -146,11 +146,11 @@ fn access(state: &AppState) -> Result<&WsAccess, Stop> {
 
 /// Checks BPJS's signature headers when the call carries them, `x-username` and `x-token`
 /// otherwise; then reads the JSON body.
-fn admitted<T>(
-    state: &AppState,
+fn admitted<'a, T>(
+    state: &'a AppState,
     headers: &HeaderMap,
     body: Result<Json<T>, JsonRejection>,
-) -> Result<Call<T>, Stop> {
+) -> Result<Call<'a, T>, Stop> {
     let access = access(state)?;
     let now = state.now();
     let caller = if headers.contains_key("x-signature") {
@@ -180,7 +180,7 @@ fn admitted<T>(
     Ok(Call {
         caller,
         body,
-        signing: access.signing.clone(),
+        signing: access.signing.as_ref(),
     })
 }
 

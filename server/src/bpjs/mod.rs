@@ -78,7 +78,7 @@ impl Problem {
         }
     }
 
-    fn now(&self) -> Option<(DateTime<Utc>, String)> {
+    fn current(&self) -> Option<(DateTime<Utc>, String)> {
         self.0.lock().map(|p| p.clone()).unwrap_or_default()
     }
 }
@@ -98,7 +98,7 @@ impl Bridge {
     /// them (the same on every replica), and this server's own trouble reading them.
     pub async fn status(&self, store: &Store) -> Result<BridgeStatus, crate::error::StoreError> {
         let (events_behind, oldest_unread_at, oldest_pending_at) = store.bpjs_lag().await?;
-        let problem = [self.log_problem.now(), self.outbox_problem.now()]
+        let problem = [self.log_problem.current(), self.outbox_problem.current()]
             .into_iter()
             .flatten()
             .min_by_key(|(since, _)| *since);
@@ -376,11 +376,11 @@ mod tests {
     fn a_problem_keeps_its_first_time_until_a_pass_succeeds() {
         let problem = Problem::default();
         problem.note(Err("database away".into()));
-        let (since, _) = problem.now().unwrap();
+        let (since, _) = problem.current().unwrap();
         problem.note(Err("still away".into()));
-        assert_eq!(problem.now(), Some((since, "still away".to_owned())));
+        assert_eq!(problem.current(), Some((since, "still away".to_owned())));
         problem.note(Ok(()));
-        assert_eq!(problem.now(), None);
+        assert_eq!(problem.current(), None);
     }
 
     #[test]

@@ -620,12 +620,7 @@ impl Store {
             )
             .await?;
         let day = day.ok_or(StoreError::NotFound(Entity::Visit))?;
-        tx.execute(
-            "INSERT INTO bpjs_visits (booking_code, business_day, origin, announced, last_at_ms) \
-             VALUES ($1, $2, 'onsite', $3, 0) ON CONFLICT (booking_code) DO NOTHING",
-            args![code.as_str(), day, false],
-        )
-        .await?;
+        follow_visit(&mut tx, &code, day).await?;
         // The condition is checked by the update itself, so a visit announced meanwhile (by
         // another replica's bridge) is refused rather than changed behind BPJS's back.
         let changed = tx
@@ -816,14 +811,20 @@ pub(super) fn national_phone(e164: &str) -> String {
     }
 }
 
-/// The visit's reporting state, created at its first step.
-async fn visit_for(tx: &mut Tx, ticket: &StepTicket) -> Result<VisitRow, StoreError> {
+/// Starts following a visit that began at the hospital, unless it is followed already.
+async fn follow_visit(tx: &mut Tx, booking_code: &str, day: NaiveDate) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO bpjs_visits (booking_code, business_day, origin, announced, last_at_ms) \
          VALUES ($1, $2, 'onsite', $3, 0) ON CONFLICT (booking_code) DO NOTHING",
-        args![ticket.booking_code.as_str(), ticket.business_day, false],
+        args![booking_code, day, false],
     )
     .await?;
+    Ok(())
+}
+
+/// The visit's reporting state, created at its first step.
+async fn visit_for(tx: &mut Tx, ticket: &StepTicket) -> Result<VisitRow, StoreError> {
+    follow_visit(tx, &ticket.booking_code, ticket.business_day).await?;
     tx.fetch_optional(VISIT_BY_CODE, args![ticket.booking_code.as_str()])
         .await?
         .ok_or_else(|| StoreError::Internal("a visit row vanished inside its transaction".into()))

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::bpjs::{PoliRow, jkn_numbers, paced_wait_ms, poli_select};
 use super::{Actor, Audit, IssueRequest, Store};
-use crate::db::{Tx, args};
+use crate::db::{Arg, Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
 
 /// A patient booking through Mobile JKN, as BPJS's "ambil antrean" names them.
@@ -69,6 +69,10 @@ pub struct Booking {
     /// When the poli is likely to see the patient (ms since the epoch).
     pub estimated_at_ms: i64,
 }
+
+/// The number a card holds on a day (one at most: `bpjs_bookings_one_per_card`).
+const BOOKED_BY_CARD: &str = "SELECT number FROM bpjs_bookings WHERE card_number = $1 \
+     AND business_day = $2 AND state <> 'cancelled'";
 
 const BOOKING_BY_CODE: &str = "SELECT booking_code, service_id, business_day, sequence, \
      number, phone, state, estimated_at_ms FROM bpjs_bookings WHERE booking_code = $1";
@@ -191,11 +195,7 @@ impl Store {
     async fn already_booked(&self, card_number: &str, day: NaiveDate) -> VisitRefusal {
         let number: Result<Option<String>, _> = self
             .db
-            .scalar_optional(
-                "SELECT number FROM bpjs_bookings WHERE card_number = $1 AND business_day = $2 \
-                 AND state <> 'cancelled'",
-                args![card_number, day],
-            )
+            .scalar_optional(BOOKED_BY_CARD, args![card_number, day])
             .await;
         match number {
             Ok(Some(number)) => VisitRefusal::AlreadyBooked(number),
@@ -224,11 +224,7 @@ impl Store {
         // under us, on any replica; a refusal rolls the number back.
         let (sequence, shown) = super::tickets::next_number(&mut tx, service_id, day).await?;
         let taken: Option<String> = tx
-            .scalar_optional(
-                "SELECT number FROM bpjs_bookings WHERE card_number = $1 AND business_day = $2 \
-                 AND state <> 'cancelled'",
-                args![patient.card_number.as_str(), day],
-            )
+            .scalar_optional(BOOKED_BY_CARD, args![patient.card_number.as_str(), day])
             .await?;
         if let Some(number) = taken {
             return Err(VisitRefusal::AlreadyBooked(number));
@@ -306,24 +302,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let service_id = poli.poli.service_id;
-        let (start, ahead) = if poli.day == self.today(now) {
-            let waiting: i64 = tx
-                .scalar(
-                    "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2 \
-                     AND status = 'waiting'",
-                    args![service_id, poli.day],
-                )
-                .await?;
-            (now, waiting)
+        let today = poli.day == self.today(now);
+        let (sql, args) = ahead_of_booking(today, service_id, poli.day, sequence);
+        let ahead: i64 = tx.scalar(sql, args).await?;
+        let start = if today {
+            now
         } else {
-            let booked: i64 = tx
-                .scalar(
-                    "SELECT COUNT(*) FROM bpjs_bookings WHERE service_id = $1 \
-                     AND business_day = $2 AND state <> 'cancelled' AND sequence < $3",
-                    args![service_id, poli.day, sequence],
-                )
-                .await?;
-            (self.practice_start(&poli.poli, poli.day), booked)
+            self.practice_start(&poli.poli, poli.day)
         };
         Ok(start.timestamp_millis() + paced_wait_ms(tx, service_id, ahead).await?)
     }
@@ -360,25 +345,13 @@ impl Store {
             _ => return Ok(None),
         }
         let day = booking.business_day;
-        // Checking in today, the patient joins behind everyone waiting; on a later day, behind
-        // the bookings before theirs.
-        let ahead: i64 = if day == self.today(now) {
-            self.db
-                .scalar(
-                    "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2 \
-                     AND status = 'waiting'",
-                    args![booking.service_id, day],
-                )
-                .await?
-        } else {
-            self.db
-                .scalar(
-                    "SELECT COUNT(*) FROM bpjs_bookings WHERE service_id = $1 \
-                     AND business_day = $2 AND state <> 'cancelled' AND sequence < $3",
-                    args![booking.service_id, day, booking.sequence],
-                )
-                .await?
-        };
+        let (sql, args) = ahead_of_booking(
+            day == self.today(now),
+            booking.service_id,
+            day,
+            booking.sequence,
+        );
+        let ahead: i64 = self.db.scalar(sql, args).await?;
         let poli = self.bpjs_poli(booking.service_id).await?;
         let last_called = self.last_called(booking.service_id, day).await?;
         Ok(Some(BookingStanding {
@@ -502,6 +475,30 @@ impl Store {
         };
         self.issue_ticket(&request, now).await?;
         Ok(())
+    }
+}
+
+/// How to count who is ahead of a booking numbered `sequence` of a service's `day`: checking in
+/// today, the patient joins behind everyone waiting; on a later day, behind the bookings before
+/// theirs.
+fn ahead_of_booking(
+    today: bool,
+    service_id: Uuid,
+    day: NaiveDate,
+    sequence: i64,
+) -> (&'static str, Vec<Arg>) {
+    if today {
+        (
+            "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2 \
+             AND status = 'waiting'",
+            args![service_id, day],
+        )
+    } else {
+        (
+            "SELECT COUNT(*) FROM bpjs_bookings WHERE service_id = $1 AND business_day = $2 \
+             AND state <> 'cancelled' AND sequence < $3",
+            args![service_id, day, sequence],
+        )
     }
 }
 

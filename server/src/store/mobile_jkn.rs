@@ -222,7 +222,9 @@ impl Store {
             .ok_or(StoreError::NotFound(Entity::Service))?;
         // Taking the day's number first locks the day's row, so the counts below cannot change
         // under us, on any replica; a refusal rolls the number back.
-        let (sequence, shown) = super::tickets::next_number(&mut tx, service_id, day).await?;
+        let super::tickets::Numbered {
+            sequence, shown, ..
+        } = super::tickets::next_number(&mut tx, service_id, day).await?;
         let taken: Option<String> = tx
             .scalar_optional(BOOKED_BY_CARD, args![patient.card_number.as_str(), day])
             .await?;

@@ -106,35 +106,55 @@ const PEOPLE_AHEAD: &str = "SELECT COUNT(*) FROM tickets o \
      AND (CASE WHEN o.priority <> 'regular' OR o.queued_at <= $4 THEN 0 ELSE 1 END, o.queued_at, o.sequence) \
        < ($5, $6, $7)";
 
-/// The services a counter calls from, with its preference among them.
-const COUNTER_SERVICES: &str =
-    "SELECT service_id, position FROM counter_services WHERE counter_id = $1";
-
-/// The first waiting priority ticket of a service, and the first regular one: between them they
-/// hold the service's next ticket in the call order of DESIGN §2 (`giliran_core::call_order`),
-/// whatever the aging cutoff, because within each kind the queue order decides. Each is one step
-/// down a partial index, however long the queue.
+/// The first waiting ticket of one kind (priority or regular) of the service `cs` names: between
+/// the two kinds they hold the service's next ticket in the call order of DESIGN §2
+/// (`giliran_core::call_order`), whatever the aging cutoff, because within each kind the queue
+/// order decides. Each is one step down a partial index, however long the queue.
 macro_rules! first_waiting {
-    ($kind:literal) => {
+    ($columns:literal, $kind:literal, $lock:literal) => {
         concat!(
-            "SELECT id, priority, queued_at, sequence FROM tickets \
-             WHERE service_id = $1 AND business_day = $2 AND status = 'waiting' AND ",
+            "SELECT ",
+            $columns,
+            " FROM tickets \
+             WHERE service_id = cs.service_id AND business_day = $2 AND status = 'waiting' AND ",
             $kind,
-            " ORDER BY queued_at, sequence LIMIT 1"
+            " ORDER BY queued_at, sequence LIMIT 1",
+            $lock
         )
     };
 }
-const FIRST_PRIORITY: &str = first_waiting!("priority <> 'regular'");
-const FIRST_REGULAR: &str = first_waiting!("priority = 'regular'");
-/// Concurrent callers skip each other's candidates instead of waiting for them, so eight counters
-/// calling at once take eight different tickets.
-const FIRST_PRIORITY_PG: &str = concat!(
-    first_waiting!("priority <> 'regular'"),
-    " FOR UPDATE SKIP LOCKED"
+
+/// The counter's candidates in one statement: for each service it calls from, with its
+/// preference, the first waiting priority ticket and the first regular one.
+const CANDIDATES: &str = concat!(
+    "SELECT cs.position, t.id, t.priority, t.queued_at, t.sequence \
+     FROM counter_services cs JOIN tickets t ON t.id IN ((",
+    first_waiting!("id", "priority <> 'regular'", ""),
+    "), (",
+    first_waiting!("id", "priority = 'regular'", ""),
+    ")) WHERE cs.counter_id = $1"
 );
-const FIRST_REGULAR_PG: &str = concat!(
-    first_waiting!("priority = 'regular'"),
-    " FOR UPDATE SKIP LOCKED"
+/// The same on PostgreSQL, where concurrent callers (other replicas) skip each other's
+/// candidates instead of waiting for them, so eight counters calling at once take eight
+/// different tickets. A locking probe cannot be a scalar subquery's, hence the laterals.
+macro_rules! candidates_pg {
+    ($kind:literal) => {
+        concat!(
+            "SELECT cs.position, f.id, f.priority, f.queued_at, f.sequence \
+             FROM counter_services cs CROSS JOIN LATERAL (",
+            first_waiting!(
+                "id, priority, queued_at, sequence",
+                $kind,
+                " FOR UPDATE SKIP LOCKED"
+            ),
+            ") f WHERE cs.counter_id = $1"
+        )
+    };
+}
+const CANDIDATES_PG: &str = concat!(
+    candidates_pg!("priority <> 'regular'"),
+    " UNION ALL ",
+    candidates_pg!("priority = 'regular'")
 );
 /// Whether the counter's services have anyone waiting, locked or not.
 const ANYONE_WAITING: &str = "SELECT EXISTS (SELECT 1 FROM tickets t \
@@ -146,13 +166,8 @@ const ANYONE_WAITING: &str = "SELECT EXISTS (SELECT 1 FROM tickets t \
 const CALL_NEXT_TRIES: u32 = 20;
 
 #[derive(sqlx::FromRow)]
-struct ServicePreference {
-    service_id: Uuid,
-    position: i64,
-}
-
-#[derive(sqlx::FromRow)]
 struct Candidate {
+    position: i64,
     id: Uuid,
     priority: String,
     queued_at: DateTime<Utc>,
@@ -255,12 +270,15 @@ impl Store {
             destination_service_id: req.destination_service_id,
             reserved,
         };
-        let (issued, ticket) = insert_ticket(&mut tx, &row).await?;
-        let ahead = self.ahead_of_new(&mut tx, &ticket, now).await?;
+        let inserted = insert_ticket(&mut tx, &row).await?;
+        let ahead = self
+            .ahead_of_new(&mut tx, &inserted.ticket, inserted.waiting_before, now)
+            .await?;
+        let ticket = inserted.ticket;
         if let Some(quota) = service.daily_quota {
             // The number counts what was issued today (since a day reset), so it is the
             // quota's measure; the rollback on return gives the number back.
-            if issued > quota {
+            if inserted.shown > quota {
                 return Err(StoreError::QuotaFull {
                     quota: count(quota),
                 });
@@ -280,19 +298,26 @@ impl Store {
 
     /// How many people are ahead of a ticket just issued: its service's whole waiting queue,
     /// except, when it goes before fresh regular tickets (DESIGN §2: priority, or no aging
-    /// limit), those. The queue is counted as it changes, so a long one costs no more.
+    /// limit), those. The queue is counted as it changes, so a long one costs no more; its count
+    /// before this ticket comes with a fresh number.
     async fn ahead_of_new(
         &self,
         tx: &mut Tx,
         ticket: &TicketRow,
+        waiting_before: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        let waiting: i64 = tx
-            .scalar(
-                "SELECT waiting FROM daily_sequences WHERE service_id = $1 AND business_day = $2",
-                args![ticket.service_id, ticket.business_day],
-            )
-            .await?;
+        let waiting = match waiting_before {
+            Some(waiting) => waiting,
+            None => {
+                tx.scalar::<i64>(
+                    "SELECT waiting - 1 FROM daily_sequences \
+                     WHERE service_id = $1 AND business_day = $2",
+                    args![ticket.service_id, ticket.business_day],
+                )
+                .await?
+            }
+        };
         let behind: i64 = if self.policy.order_key(ticket.priority, now, now).rank == 0 {
             tx.scalar(
                 "SELECT COUNT(*) FROM tickets WHERE service_id = $1 AND business_day = $2 \
@@ -307,7 +332,7 @@ impl Store {
         } else {
             0
         };
-        Ok(count(waiting - 1 - behind))
+        Ok(count(waiting - behind))
     }
 
     /// The ticket for its patient: with their details, position and wait. Unknown ids and
@@ -429,34 +454,20 @@ impl Store {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Option<Uuid>, StoreError> {
-        let services: Vec<ServicePreference> =
-            tx.fetch_all(COUNTER_SERVICES, args![counter_id]).await?;
         let dialect = tx.dialect();
-        let probes = [
-            dialect.pick(FIRST_PRIORITY_PG, FIRST_PRIORITY),
-            dialect.pick(FIRST_REGULAR_PG, FIRST_REGULAR),
-        ];
+        let candidates = dialect.pick(CANDIDATES_PG, CANDIDATES);
         for attempt in 1..=CALL_NEXT_TRIES {
-            let mut best: Option<((call_order::CallOrderKey, i64, i64), Uuid)> = None;
-            for service in &services {
-                for probe in probes {
-                    let found: Option<Candidate> = tx
-                        .fetch_optional(probe, args![service.service_id, today])
-                        .await?;
-                    let Some(found) = found else { continue };
-                    let priority = Priority::parse(&found.priority).unwrap_or_default();
-                    let key = (
-                        self.policy.order_key(priority, found.queued_at, now),
-                        service.position,
-                        found.sequence,
-                    );
-                    if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                        best = Some((key, found.id));
-                    }
-                }
-            }
-            if let Some((_, id)) = best {
-                return Ok(Some(id));
+            let found: Vec<Candidate> = tx.fetch_all(candidates, args![counter_id, today]).await?;
+            let best = found.into_iter().min_by_key(|c| {
+                let priority = Priority::parse(&c.priority).unwrap_or_default();
+                (
+                    self.policy.order_key(priority, c.queued_at, now),
+                    c.position,
+                    c.sequence,
+                )
+            });
+            if let Some(best) = best {
+                return Ok(Some(best.id));
             }
             // SQLite has one writer, so nothing was skipped. On PostgreSQL, tickets locked as
             // candidates by counters calling this very moment are free again in a moment.
@@ -532,7 +543,7 @@ impl Store {
             destination_service_id: None,
             reserved: None,
         };
-        let ticket = insert_ticket(tx, &new).await?.1.summary(new.day);
+        let ticket = insert_ticket(tx, &new).await?.ticket.summary(new.day);
         tx.execute(
             "UPDATE tickets SET transferred_to = $1 WHERE id = $2",
             args![new.id, row.id],
@@ -1027,17 +1038,28 @@ pub(super) fn eta_seconds(people_ahead: u32, calls: &[DateTime<Utc>]) -> Option<
     estimate_wait(people_ahead, calls).and_then(|d| u32::try_from(d.num_seconds().max(0)).ok())
 }
 
+/// A ticket just written, with what its numbering knew.
+struct Inserted {
+    /// Its number counted since any day reset; 0 when it was booked (counted then).
+    shown: i64,
+    /// Its service's tickets waiting before it, when it took a fresh number.
+    waiting_before: Option<i64>,
+    ticket: TicketRow,
+}
+
 /// Writes a new waiting ticket with the next number of its service and day, or the one booked
-/// for it; returns the number (counted since any day reset; 0 when booked) and the ticket.
-async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow), StoreError> {
-    let (sequence, shown, number) = match &row.reserved {
+/// for it.
+async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<Inserted, StoreError> {
+    let (sequence, shown, number, waiting_before) = match &row.reserved {
         // Counted against the day's quota when it was booked.
-        Some((sequence, number)) => (*sequence, 0, number.clone()),
+        Some((sequence, number)) => (*sequence, 0, number.clone(), None),
         None => {
-            let (sequence, shown) = next_number(tx, row.service_id, row.day).await?;
-            let number =
-                format_ticket_number(row.service_code, u32::try_from(shown).unwrap_or(u32::MAX));
-            (sequence, shown, number)
+            let taken = next_number(tx, row.service_id, row.day).await?;
+            let number = format_ticket_number(
+                row.service_code,
+                u32::try_from(taken.shown).unwrap_or(u32::MAX),
+            );
+            (taken.sequence, taken.shown, number, Some(taken.waiting))
         }
     };
     let booking_code = row.booking_code.clone().unwrap_or_else(|| {
@@ -1097,27 +1119,46 @@ async fn insert_ticket(tx: &mut Tx, row: &NewRow<'_>) -> Result<(i64, TicketRow)
         booking_code,
         destination_service_id: row.destination_service_id,
     };
-    Ok((shown, ticket))
+    Ok(Inserted {
+        shown,
+        waiting_before,
+        ticket,
+    })
 }
 
-/// Takes the next number of a service's day: its sequence, and the number shown (counted since
-/// any day reset). The upsert locks the day's row until commit, which is what keeps numbers
-/// unique across concurrent requests and replicas; a rollback gives the number back.
+/// A number taken from a service's day.
+pub(super) struct Numbered {
+    pub sequence: i64,
+    /// The number shown, counted since any day reset.
+    pub shown: i64,
+    /// The service's tickets waiting that day before this number was taken.
+    pub waiting: i64,
+}
+
+/// Takes the next number of a service's day. The upsert locks the day's row until commit, which
+/// is what keeps numbers unique across concurrent requests and replicas; a rollback gives the
+/// number back.
 pub(super) async fn next_number(
     tx: &mut Tx,
     service_id: Uuid,
     day: NaiveDate,
-) -> Result<(i64, i64), StoreError> {
+) -> Result<Numbered, StoreError> {
     // The number restarts after a day reset (number_base); the sequence never does.
-    tx.fetch_optional(
-        "INSERT INTO daily_sequences (service_id, business_day, last_sequence) \
-         VALUES ($1, $2, 1) ON CONFLICT (service_id, business_day) \
-         DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
-         RETURNING last_sequence, last_sequence - number_base",
-        args![service_id, day],
-    )
-    .await?
-    .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))
+    let (sequence, shown, waiting) = tx
+        .fetch_optional(
+            "INSERT INTO daily_sequences (service_id, business_day, last_sequence) \
+             VALUES ($1, $2, 1) ON CONFLICT (service_id, business_day) \
+             DO UPDATE SET last_sequence = daily_sequences.last_sequence + 1 \
+             RETURNING last_sequence, last_sequence - number_base, waiting",
+            args![service_id, day],
+        )
+        .await?
+        .ok_or_else(|| StoreError::Internal("numbering returned no row".into()))?;
+    Ok(Numbered {
+        sequence,
+        shown,
+        waiting,
+    })
 }
 
 /// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;

@@ -366,8 +366,9 @@ impl Db {
 }
 
 impl Dialect {
-    /// Row locks for a `SELECT … LIMIT 1` that picks work: PostgreSQL lets concurrent callers
-    /// skip each other's rows; SQLite's single writer makes a lock unnecessary.
+    /// The statement written for this backend, where the two differ: row locks that SQLite's
+    /// single writer makes unnecessary, or SQL that only one of them has (`LATERAL`, date
+    /// functions).
     pub fn pick(self, postgres: &'static str, sqlite: &'static str) -> &'static str {
         match self {
             Dialect::Postgres => postgres,

@@ -20,7 +20,30 @@ use sqlx::sqlite::{
 use sqlx::{Database, Decode, FromRow, Postgres, Sqlite, Transaction, Type};
 use uuid::Uuid;
 
+pub use batch::Journal;
 use batch::{Batcher, Member};
+
+/// A row a change appends to a log, written with the rest of its batch just before the commit
+/// ([`Journal`], in `store::journal`), and only if the change is kept.
+#[derive(Debug, Clone)]
+pub enum Deferred {
+    /// An event of the log clients follow (`store::events`); its `seq` is given when written.
+    Event { at: DateTime<Utc>, payload: String },
+    /// An entry of the audit log (`store::audit`).
+    Audit(AuditLine),
+}
+
+/// The columns of an audit log entry, as written and as read back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditLine {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+    pub username: Option<String>,
+    pub ip: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+}
 
 /// A query argument of a type both backends encode. Build lists with [`args!`].
 #[derive(Debug, Clone)]
@@ -391,7 +414,7 @@ pub enum Part<D: Database> {
 
 impl<D> Part<D>
 where
-    D: Database,
+    D: Journal,
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     fn conn(&mut self) -> &mut D::Connection {
@@ -422,6 +445,20 @@ impl Tx {
             Tx::Sqlite(tx) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
         }
+    }
+
+    /// Writes `row` when this change commits: see [`Deferred`]. Only a change can.
+    pub fn defer(&mut self, row: Deferred) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(Part::Write(member)) => member.defer(row),
+            Tx::Postgres(Part::Write(member)) => member.defer(row),
+            Tx::Sqlite(Part::Read(_)) | Tx::Postgres(Part::Read(_)) => {
+                return Err(sqlx::Error::Protocol(
+                    "a read-only transaction cannot append to a log".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub async fn fetch_optional<R: RowOfBoth>(

@@ -1,11 +1,12 @@
 //! Group commit (`server/src/db/batch.rs`): changes that overlap in time share commits, and
 //! still each happen whole or not at all — kept, refused by the database, given up by their
-//! caller or cancelled midway. Runs on SQLite and PostgreSQL.
+//! caller or cancelled midway; the events a change defers are written with it or not at all,
+//! numbered without gaps. Runs on SQLite and PostgreSQL.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use giliran_server::db::{Arg, Db};
+use giliran_server::db::{Arg, Db, Deferred};
 use giliran_tests::{Backend, TestServer, on_both_backends};
 
 on_both_backends!(
@@ -38,6 +39,11 @@ async fn change(db: Db, i: usize) -> Result<(), String> {
         vec![Arg::from(format!("batch-{i:03}")), Arg::from("kept")],
     )
     .await
+    .map_err(|e| e.to_string())?;
+    tx.defer(Deferred::Event {
+        at: chrono::Utc::now(),
+        payload: format!("batch-{i:03}"),
+    })
     .map_err(|e| e.to_string())?;
     match ending(i) {
         Ending::Commit => tx.commit().await.map_err(|e| e.to_string()),
@@ -74,9 +80,20 @@ async fn batch_keys(db: &Db) -> BTreeSet<String> {
     .collect()
 }
 
+/// The events written after `seq`, in order: (seq, payload).
+async fn events_after(db: &Db, seq: i64) -> Vec<(i64, String)> {
+    db.fetch_all(
+        "SELECT seq, payload FROM events WHERE seq > $1 ORDER BY seq",
+        vec![Arg::from(seq)],
+    )
+    .await
+    .expect("events")
+}
+
 async fn concurrent_changes_share_commits_and_each_is_whole_or_absent(backend: Backend) {
     let server = TestServer::start(backend).await;
     let db = server.store().db.clone();
+    let seq_before = i64::try_from(server.store().latest_seq().await.expect("seq")).unwrap();
     // The clinic's day is known, so `business_day` is a key a refused change can collide with.
     db.scalar::<String>(
         "SELECT value FROM settings WHERE key = 'business_day'",
@@ -109,6 +126,21 @@ async fn concurrent_changes_share_commits_and_each_is_whole_or_absent(backend: B
         batch_keys(&db).await,
         expected,
         "exactly the committed changes, each whole"
+    );
+    let events = events_after(&db, seq_before).await;
+    let seqs: Vec<i64> = events.iter().map(|(seq, _)| *seq).collect();
+    let gapless: Vec<i64> = (seq_before + 1..).take(events.len()).collect();
+    assert_eq!(seqs, gapless, "events are numbered without gaps");
+    let mut written: Vec<String> = events
+        .into_iter()
+        .map(|(_, payload)| payload)
+        .filter(|payload| payload.starts_with("batch-"))
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        Vec::from_iter(expected.iter().cloned()),
+        "exactly the committed changes' events, once each"
     );
 
     let (commits, changes) = db.commit_counts();

@@ -180,7 +180,7 @@ impl Store {
             args![row.id, now],
         )
         .await?;
-        Audit::new(&actor, "login").record(&mut tx, now).await?;
+        Audit::new(&actor, "login").record(&mut tx, now)?;
         tx.commit().await?;
         let user = self.user(row.id).await?;
         Ok(LoginOutcome::Welcome(LoginResponse {
@@ -237,7 +237,7 @@ impl Store {
             username: Some(owner.username),
             ip,
         };
-        Audit::new(&actor, "logout").record(&mut tx, now).await?;
+        Audit::new(&actor, "logout").record(&mut tx, now)?;
         let revoked = Revoked::session(&hash_token(token));
         announce(&mut tx, &revoked).await?;
         self.commit_revocation(tx, revoked).await?;
@@ -343,8 +343,7 @@ impl Store {
                 "role": new.role.as_str(),
                 "counters": new.counters,
             }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         self.user(id).await
     }
@@ -430,8 +429,7 @@ impl Store {
         Audit::new(actor, "update_user")
             .target(username)
             .detail(detail)
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         if streams_change {
             self.commit_revocation(tx, Revoked::User { id }).await?;
         } else {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Principal, Store};
-use crate::db::{Tx, args};
+use crate::db::{AuditLine, Deferred, Tx, args};
 use crate::error::StoreError;
 
 /// Who is acting, as the audit log records them.
@@ -68,22 +68,18 @@ impl<'a> Audit<'a> {
         self
     }
 
-    /// Adds the entry to `tx`: it commits or rolls back with the change it describes.
-    pub async fn record(self, tx: &mut Tx, now: DateTime<Utc>) -> Result<(), StoreError> {
-        tx.execute(
-            "INSERT INTO audit_log (at, user_id, username, ip, action, target, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![
-                now,
-                self.actor.user_id,
-                self.actor.username.clone(),
-                self.actor.ip.map(|ip| ip.to_string()),
-                self.action,
-                self.target,
-                self.detail.map(|d| d.to_string())
-            ],
-        )
-        .await?;
+    /// Adds the entry to `tx`: it is written when the change it describes commits, and not
+    /// at all if that change rolls back.
+    pub fn record(self, tx: &mut Tx, now: DateTime<Utc>) -> Result<(), StoreError> {
+        tx.defer(Deferred::Audit(AuditLine {
+            at: now,
+            user_id: self.actor.user_id,
+            username: self.actor.username.clone(),
+            ip: self.actor.ip.map(|ip| ip.to_string()),
+            action: self.action.to_owned(),
+            target: self.target,
+            detail: self.detail.map(|d| d.to_string()),
+        }))?;
         Ok(())
     }
 }
@@ -100,26 +96,21 @@ pub struct AuditFilter {
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
-    at: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    username: Option<String>,
-    ip: Option<String>,
-    action: String,
-    target: Option<String>,
-    detail: Option<String>,
+    #[sqlx(flatten)]
+    line: AuditLine,
 }
 
 impl From<AuditRow> for AuditEntry {
-    fn from(row: AuditRow) -> AuditEntry {
+    fn from(AuditRow { id, line }: AuditRow) -> AuditEntry {
         AuditEntry {
-            id: row.id,
-            at: row.at,
-            user_id: row.user_id,
-            username: row.username,
-            ip: row.ip,
-            action: row.action,
-            target: row.target,
-            detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
+            id,
+            at: line.at,
+            user_id: line.user_id,
+            username: line.username,
+            ip: line.ip,
+            action: line.action,
+            target: line.target,
+            detail: line.detail.and_then(|d| serde_json::from_str(&d).ok()),
         }
     }
 }
@@ -132,7 +123,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
-        audit.record(&mut tx, now).await?;
+        audit.record(&mut tx, now)?;
         tx.commit().await?;
         Ok(())
     }

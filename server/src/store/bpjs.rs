@@ -578,8 +578,7 @@ impl Store {
         Audit::new(actor, "retry_bpjs_report")
             .target(row.booking_code.clone())
             .detail(json!({"report_id": id, "task_id": row.task().map(TaskId::code)}))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         Ok(OutboxRow {
             state: "pending".into(),
@@ -644,8 +643,7 @@ impl Store {
         Audit::new(actor, "set_jkn_membership")
             .target(code.as_str())
             .detail(json!({"visit_kind": membership.visit_kind}))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(membership)
     }
@@ -749,8 +747,7 @@ impl Store {
         Audit::new(actor, "set_bpjs_poli")
             .target(service_id.to_string())
             .detail(serde_json::to_value(&poli).unwrap_or_default())
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         Ok(poli)
     }
@@ -774,8 +771,7 @@ impl Store {
         }
         Audit::new(actor, "remove_bpjs_poli")
             .target(service_id.to_string())
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         Ok(())
     }

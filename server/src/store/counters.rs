@@ -163,16 +163,14 @@ impl Store {
         let counter = load_counter(&mut tx, id).await?;
         audit
             .target(format!("{} {}", counter.number, counter.name))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         emit(
             &mut tx,
             &Event::CounterChanged {
                 counter: counter.clone(),
             },
             now,
-        )
-        .await?;
+        )?;
         self.commit(tx).await?;
         Ok(counter)
     }

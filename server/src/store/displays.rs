@@ -111,8 +111,7 @@ impl Store {
         Audit::new(actor, "create_display")
             .target(name)
             .detail(json!({ "display_id": id }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         Ok((self.display(id).await?, token))
     }
@@ -140,8 +139,7 @@ impl Store {
             Audit::new(actor, "revoke_display")
                 .target(name)
                 .detail(json!({ "display_id": id }))
-                .record(&mut tx, now)
-                .await?;
+                .record(&mut tx, now)?;
         }
         let revoked = Revoked::Display { id };
         announce(&mut tx, &revoked).await?;
@@ -289,8 +287,7 @@ impl Store {
                 "announcement_language": language,
                 "voice": voice,
             }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         tx.commit().await?;
         self.display_settings().await
     }

@@ -1,13 +1,14 @@
-//! The event log: each change appends its events inside its own transaction, numbered by the
-//! single `event_counter` row. Holding that row's lock until commit makes `seq` order the commit
-//! order, on one server or many, at the price of serialising the commits that write events.
+//! The event log: each change's events are written in the transaction that commits it, numbered
+//! by the single `event_counter` row. Holding that row's lock until commit makes `seq` order the
+//! commit order, on one server or many, at the price of serialising the commits that write
+//! events.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giliran_core::events::{Board, BoardCounter, Call, Event, TicketSummary};
 use uuid::Uuid;
 
 use super::{Store, TicketRow, ticket_select};
-use crate::db::{Dialect, Tx, args};
+use crate::db::{Deferred, Tx, args};
 use crate::error::StoreError;
 
 /// An event as stored.
@@ -31,45 +32,11 @@ pub const NOTIFY_CHANNEL: &str = "giliran_events";
 /// How many of today's calls a board lists.
 pub const RECENT_CALLS: i64 = 10;
 
-/// Appends `event` to the log in the caller's transaction; returns its `seq`.
-pub(crate) async fn emit(
-    tx: &mut Tx,
-    event: &Event,
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+/// Appends `event` to the log when the caller's change commits.
+pub(crate) fn emit(tx: &mut Tx, event: &Event, now: DateTime<Utc>) -> Result<(), StoreError> {
     let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let seq: i64 = match tx.dialect() {
-        // One round trip: numbered, appended, and announced to every replica's listener (at
-        // commit). Changes share one connection per server, so round trips are its pace.
-        Dialect::Postgres => {
-            tx.scalar(
-                "WITH next AS (\
-                   UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq), \
-                 appended AS (\
-                   INSERT INTO events (seq, at, payload) SELECT last_seq, $1, $2 FROM next \
-                   RETURNING seq) \
-                 SELECT seq, pg_notify('giliran_events', CAST(seq AS TEXT)) FROM appended",
-                args![now, payload],
-            )
-            .await?
-        }
-        // SQLite runs in the server's process, where a statement costs no round trip.
-        Dialect::Sqlite => {
-            let seq = tx
-                .scalar(
-                    "UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
-                    args![],
-                )
-                .await?;
-            tx.execute(
-                "INSERT INTO events (seq, at, payload) VALUES ($1, $2, $3)",
-                args![seq, now, payload],
-            )
-            .await?;
-            seq
-        }
-    };
-    Ok(u64::try_from(seq).unwrap_or(0))
+    tx.defer(Deferred::Event { at: now, payload })?;
+    Ok(())
 }
 
 impl TicketRow {

@@ -288,8 +288,7 @@ impl Store {
         Audit::new(&bpjs, "bpjs_book")
             .target(booking.booking_code.as_str())
             .detail(json!({"number": booking.number, "business_day": day}))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(booking)
     }
@@ -427,8 +426,7 @@ impl Store {
                 "ticket_id": ticket,
                 "reason": reason.chars().take(200).collect::<String>(),
             }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(())
     }

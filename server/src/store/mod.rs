@@ -8,6 +8,7 @@ mod counters;
 mod displays;
 pub mod events;
 mod history;
+mod journal;
 pub mod mobile_jkn;
 pub mod revocations;
 mod rollover;
@@ -89,6 +90,19 @@ macro_rules! ticket_select {
 }
 pub(crate) use ticket_select;
 
+/// Ends an `UPDATE tickets` that returns the changed ticket, saving a read; a `RETURNING` clause
+/// cannot join, so the caller fills in the counter's number and name ([`TicketRow::at_counter`]).
+macro_rules! ticket_returning {
+    () => {
+        " RETURNING id, visit_id, service_id, business_day, sequence, number, status, priority, \
+         name, phone, device_id, tracking_token_hash, counter_id, \
+         CAST(NULL AS BIGINT) AS counter_number, CAST(NULL AS TEXT) AS counter_name, recalls, \
+         issued_at, queued_at, called_at, finished_at, transferred_from, transferred_to, \
+         booking_code, destination_service_id"
+    };
+}
+pub(crate) use ticket_returning;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct TicketRow {
     pub id: Uuid,
@@ -127,6 +141,15 @@ pub(crate) struct Standing {
 }
 
 impl TicketRow {
+    /// The row as [`ticket_select`] reads it, given its counter's number and name.
+    pub(crate) fn at_counter(mut self, number: Option<i64>, name: Option<String>) -> TicketRow {
+        if self.counter_id.is_some() {
+            self.counter_number = number;
+            self.counter_name = name;
+        }
+        self
+    }
+
     /// The wire ticket; `with_patient` only for the patient themself and for staff.
     pub fn into_ticket(self, today: NaiveDate, standing: Standing, with_patient: bool) -> Ticket {
         let counter = match (self.counter_id, self.counter_number, self.counter_name) {

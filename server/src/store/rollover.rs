@@ -40,8 +40,7 @@ impl Store {
                     business_day: today,
                 },
                 now,
-            )
-            .await?;
+            )?;
         }
         self.commit(tx).await?;
         Ok(n)
@@ -66,13 +65,11 @@ impl Store {
                 business_day: today,
             },
             now,
-        )
-        .await?;
+        )?;
         Audit::new(actor, "reset_day")
             .target(today.to_string())
             .detail(json!({ "expired": n }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(n)
     }

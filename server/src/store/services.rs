@@ -178,16 +178,14 @@ impl Store {
         let service = self.load_service(&mut tx, id, now).await?;
         audit
             .target(format!("{} {}", service.code, service.name))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         emit(
             &mut tx,
             &Event::ServiceChanged {
                 service: service.clone(),
             },
             now,
-        )
-        .await?;
+        )?;
         self.commit(tx).await?;
         Ok(service)
     }

@@ -17,8 +17,8 @@ use uuid::Uuid;
 use super::audit::{Actor, Audit};
 use super::events::emit;
 use super::services::stored_hours;
-use super::{Standing, Store, TicketRow, count, ticket_select};
-use crate::db::{Dialect, Tx, args};
+use super::{Standing, Store, TicketRow, count, ticket_returning, ticket_select};
+use crate::db::{Db, Dialect, Tx, args};
 use crate::error::{Entity, StoreError, is_unique_violation};
 use crate::tokens::{hash_token, new_token, token_matches};
 
@@ -238,15 +238,22 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(TicketRow, u32), StoreError> {
         let day = self.today(now);
-        let mut tx = self.db.begin().await?;
-        let service = service_gate(&mut tx, req.service_id).await?;
+        // Read before the change starts, so the shared write connection, which every change
+        // waits for, does not wait for these reads. A service closed meanwhile still takes this
+        // one ticket, as it would under READ COMMITTED inside the change.
+        let service: ServiceGate = self
+            .db
+            .fetch_optional(SERVICE_GATE, args![req.service_id])
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Service))?;
         let hours = stored_hours(service.opens_at.as_deref(), service.closes_at.as_deref());
         if !service.open || hours.is_some_and(|h| !h.contains(self.local_time(now))) {
             return Err(StoreError::ServiceClosed);
         }
         if let Some(destination) = req.destination_service_id {
-            check_destination(&mut tx, &service, req.service_id, destination).await?;
+            check_destination(&self.db, &service, req.service_id, destination).await?;
         }
+        let mut tx = self.db.begin().await?;
         let reserved = match &req.booking_code {
             Some(code) => super::mobile_jkn::check_in_booking(&mut tx, code, req.service_id, day)
                 .await?
@@ -290,8 +297,7 @@ impl Store {
                 ticket: ticket.summary(day),
             },
             now,
-        )
-        .await?;
+        )?;
         self.commit(tx).await?;
         Ok((ticket, ahead))
     }
@@ -404,8 +410,8 @@ impl Store {
     ) -> Result<Option<Ticket>, StoreError> {
         let today = self.today(now);
         let mut tx = self.db.begin().await?;
-        let paused = lock_counter(&mut tx, counter_id).await?;
-        if paused {
+        let counter = lock_counter(&mut tx, counter_id).await?;
+        if counter.paused {
             return Err(StoreError::CounterPaused);
         }
         if let Some(current) = current_of(&mut tx, counter_id).await? {
@@ -417,31 +423,29 @@ impl Store {
         let Some(next) = next else {
             Audit::new(actor, "call_next")
                 .detail(json!({ "counter_id": counter_id, "ticket_id": null }))
-                .record(&mut tx, now)
-                .await?;
+                .record(&mut tx, now)?;
             self.commit(tx).await?;
             return Ok(None);
         };
         let called = TicketStatus::Waiting.apply(Action::Call)?;
-        let changed = tx
-            .execute(
-                "UPDATE tickets SET status = $1, counter_id = $2, called_at = $3, finished_at = NULL \
-                 WHERE id = $4 AND status = 'waiting'",
+        let row = tx
+            .fetch_optional::<TicketRow>(
+                concat!(
+                    "UPDATE tickets SET status = $1, counter_id = $2, called_at = $3, \
+                     finished_at = NULL WHERE id = $4 AND status = 'waiting'",
+                    ticket_returning!()
+                ),
                 args![called.as_str(), counter_id, now, next],
             )
-            .await?;
-        // The row lock (PostgreSQL) or the single writer (SQLite) makes this impossible; if it
-        // ever happens, calling nobody is better than calling a patient twice.
-        if changed != 1 {
-            return Err(StoreError::ChangedMeanwhile);
-        }
-        let row = ticket_in(&mut tx, next).await?;
+            .await?
+            // The row lock (PostgreSQL) or the single writer (SQLite) makes this impossible; if
+            // it ever happens, calling nobody is better than calling a patient twice.
+            .ok_or(StoreError::ChangedMeanwhile)?
+            .at_counter(Some(counter.number), Some(counter.name));
         if let Some(call) = row.call() {
-            emit(&mut tx, &Event::Called { call }, now).await?;
+            emit(&mut tx, &Event::Called { call }, now)?;
         }
-        audit_ticket(actor, "call_next", counter_id, &row)
-            .record(&mut tx, now)
-            .await?;
+        audit_ticket(actor, "call_next", counter_id, &row).record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(Some(row.into_ticket(today, Standing::default(), true)))
     }
@@ -549,7 +553,7 @@ impl Store {
             args![new.id, row.id],
         )
         .await?;
-        emit(tx, &Event::Queued { ticket }, now).await?;
+        emit(tx, &Event::Queued { ticket }, now)?;
         Ok(new.id)
     }
 
@@ -581,8 +585,7 @@ impl Store {
                 "ticket_id": row.id,
                 "next_ticket_id": row.transferred_to,
             }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
@@ -616,13 +619,12 @@ impl Store {
         }
         let requeued = ticket_in(&mut tx, ticket_id).await?;
         let ticket = requeued.summary(self.today(now));
-        emit(&mut tx, &Event::Queued { ticket }, now).await?;
+        emit(&mut tx, &Event::Queued { ticket }, now)?;
         audit_ticket(actor, "requeue", counter_id, &requeued)
             .detail(
                 json!({ "counter_id": counter_id, "ticket_id": ticket_id, "position": position }),
             )
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         self.ticket_with_standing(ticket_id, now, true).await
     }
@@ -642,9 +644,7 @@ impl Store {
         let row = self
             .change_status(&mut tx, &row, Action::Cancel, now)
             .await?;
-        audit_ticket(actor, "cancel", counter_id, &row)
-            .record(&mut tx, now)
-            .await?;
+        audit_ticket(actor, "cancel", counter_id, &row).record(&mut tx, now)?;
         self.commit(tx).await?;
         Ok(row.into_ticket(self.today(now), Standing::default(), true))
     }
@@ -692,8 +692,7 @@ impl Store {
                 "to_service_id": to_service,
                 "new_ticket_id": new_id,
             }))
-            .record(&mut tx, now)
-            .await?;
+            .record(&mut tx, now)?;
         self.commit(tx).await?;
         self.ticket_with_standing(new_id, now, true).await
     }
@@ -820,10 +819,13 @@ impl Store {
         let recall = i64::from(action == Action::Recall);
         let finished_at =
             (next != TicketStatus::Called && next != TicketStatus::Waiting).then_some(now);
-        let changed = tx
-            .execute(
-                "UPDATE tickets SET status = $1, recalls = recalls + $2, finished_at = $3 \
-                 WHERE id = $4 AND status = $5",
+        let changed: TicketRow = tx
+            .fetch_optional(
+                concat!(
+                    "UPDATE tickets SET status = $1, recalls = recalls + $2, finished_at = $3 \
+                     WHERE id = $4 AND status = $5",
+                    ticket_returning!()
+                ),
                 args![
                     next.as_str(),
                     recall,
@@ -832,11 +834,10 @@ impl Store {
                     row.status.as_str()
                 ],
             )
-            .await?;
-        if changed == 0 {
-            return Err(StoreError::ChangedMeanwhile);
-        }
-        let changed = ticket_in(tx, row.id).await?;
+            .await?
+            .ok_or(StoreError::ChangedMeanwhile)?;
+        // The counter stays the same.
+        let changed = changed.at_counter(row.counter_number, row.counter_name.clone());
         let event = match next {
             TicketStatus::Called => changed.call().map(|call| Event::Called { call }),
             _ => Some(Event::Finished {
@@ -844,7 +845,7 @@ impl Store {
             }),
         };
         if let Some(event) = event {
-            emit(tx, &event, now).await?;
+            emit(tx, &event, now)?;
         }
         Ok(changed)
     }
@@ -1161,33 +1162,39 @@ pub(super) async fn next_number(
     })
 }
 
-/// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another;
-/// returns whether it is paused.
-async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<bool, StoreError> {
+/// A counter, locked for the change under way.
+#[derive(sqlx::FromRow)]
+struct LockedCounter {
+    paused: bool,
+    number: i64,
+    name: String,
+}
+
+/// Locks the counter's row (PostgreSQL), so actions on one counter happen one after another.
+async fn lock_counter(tx: &mut Tx, counter_id: Uuid) -> Result<LockedCounter, StoreError> {
     let sql = tx.dialect().pick(
-        "SELECT paused FROM counters WHERE id = $1 FOR UPDATE",
-        "SELECT paused FROM counters WHERE id = $1",
+        "SELECT paused, number, name FROM counters WHERE id = $1 FOR UPDATE",
+        "SELECT paused, number, name FROM counters WHERE id = $1",
     );
-    tx.scalar_optional(sql, args![counter_id])
+    tx.fetch_optional(sql, args![counter_id])
         .await?
         .ok_or(StoreError::NotFound(Entity::Counter))
 }
 
 /// What issuing into a service, or routing a visit on from it, needs to know of it.
+const SERVICE_GATE: &str = "SELECT code, open, daily_quota, opens_at, closes_at, station, \
+                            next_service_id FROM services WHERE id = $1";
+
 async fn service_gate(tx: &mut Tx, service_id: Uuid) -> Result<ServiceGate, StoreError> {
-    tx.fetch_optional(
-        "SELECT code, open, daily_quota, opens_at, closes_at, station, next_service_id \
-         FROM services WHERE id = $1",
-        args![service_id],
-    )
-    .await?
-    .ok_or(StoreError::NotFound(Entity::Service))
+    tx.fetch_optional(SERVICE_GATE, args![service_id])
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Service))
 }
 
 /// A registration ticket may name the poli the patient came for: another service, not itself a
 /// registration station.
 async fn check_destination(
-    tx: &mut Tx,
+    db: &Db,
     service: &ServiceGate,
     service_id: Uuid,
     destination: Uuid,
@@ -1201,7 +1208,7 @@ async fn check_destination(
             "only a ticket for a registration station names the poli the patient came for",
         ));
     }
-    let station: Option<String> = tx
+    let station: Option<String> = db
         .scalar_optional(
             "SELECT station FROM services WHERE id = $1",
             args![destination],

@@ -10,9 +10,10 @@
 //! A change that finds nobody waiting commits at once, so a quiet server answers as fast as
 //! without batching; only under load do changes wait for the ones queued behind them.
 //!
-//! What a change appends to the event log waits in its member and is written with the rest of
-//! its batch just before the commit ([`Journal`]): on PostgreSQL that is one round trip for the
-//! batch instead of one per change, and the batch's connection is what every change waits for.
+//! What a change appends to the event and audit logs waits in its member and is written with
+//! the rest of its batch just before the commit ([`Journal`]): on PostgreSQL that is one round
+//! trip for the batch instead of one per change, and the batch's connection is what every change
+//! waits for.
 
 use std::future::Future;
 use std::sync::Arc;

@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{Postgres, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
+use super::events::NOTIFY_CHANNEL;
 use crate::db::{AuditLine, Deferred, Journal};
 
 /// A batch's rows, by log.
@@ -65,7 +66,7 @@ impl Journal for Postgres {
                            $9::text[], $10::text[]) \
                     WITH ORDINALITY AS a(at, user_id, username, ip, action, target, detail, n) \
                ORDER BY a.n) \
-             SELECT pg_notify('giliran_events', CAST(MAX(seq) AS TEXT)) FROM appended \
+             SELECT pg_notify($11, CAST(MAX(seq) AS TEXT)) FROM appended \
              HAVING COUNT(*) > 0",
         )
         .bind(event_at)
@@ -78,6 +79,7 @@ impl Journal for Postgres {
         .bind(audit.action)
         .bind(audit.target)
         .bind(audit.detail)
+        .bind(NOTIFY_CHANNEL)
         .execute(conn)
         .await?;
         Ok(())

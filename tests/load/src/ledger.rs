@@ -292,6 +292,40 @@ pub const MISCOUNTED: &str = "SELECT service_id, business_day, kept, actual FROM
           AND t.business_day = d.business_day AND t.status = 'waiting') AS actual \
      FROM daily_sequences d) counts WHERE kept <> actual";
 
+/// Evaluates `$body` with `$pool` open on the run's database, whichever backend it is, then
+/// closes the pool.
+macro_rules! on_run_database {
+    ($url:expr, |$pool:ident| $body:expr) => {{
+        if is_postgres_url($url) {
+            let $pool = sqlx::PgPool::connect($url)
+                .await
+                .context("connecting to the run's database")?;
+            let out = $body;
+            $pool.close().await;
+            out
+        } else {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename($url)
+                .read_only(true);
+            let $pool = sqlx::SqlitePool::connect_with(options)
+                .await
+                .context("opening the run's database")?;
+            let out = $body;
+            $pool.close().await;
+            out
+        }
+    }};
+}
+
+/// Tickets waiting in the run's database, on any day.
+pub async fn waiting_tickets(database_url: &str) -> anyhow::Result<usize> {
+    const WAITING: &str = "SELECT COUNT(*) FROM tickets WHERE status = 'waiting'";
+    let count: i64 = on_run_database!(database_url, |pool| {
+        sqlx::query_scalar(WAITING).fetch_one(&pool).await?
+    });
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
 impl Truth {
     /// The `seq` of the newest call or recall in the log; 0 when there is none.
     pub fn latest_call_seq(&self) -> u64 {
@@ -299,36 +333,12 @@ impl Truth {
     }
 
     pub async fn read(database_url: &str) -> anyhow::Result<Truth> {
-        // The same three reads on either backend's pool, which then closes.
-        macro_rules! read_all {
-            ($pool:expr) => {{
-                let pool = $pool;
-                let read = (
-                    sqlx::query_as(TICKETS).fetch_all(&pool).await?,
-                    sqlx::query_as(EVENTS).fetch_all(&pool).await?,
-                    sqlx::query_as(MISCOUNTED).fetch_all(&pool).await?,
-                );
-                pool.close().await;
-                read
-            }};
-        }
         let (tickets, events, miscounted): (Vec<TicketRow>, Vec<EventRow>, Vec<MiscountedRow>) =
-            if is_postgres_url(database_url) {
-                read_all!(
-                    sqlx::PgPool::connect(database_url)
-                        .await
-                        .context("connecting to the run's database")?
-                )
-            } else {
-                let options = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(database_url)
-                    .read_only(true);
-                read_all!(
-                    sqlx::SqlitePool::connect_with(options)
-                        .await
-                        .context("opening the run's database")?
-                )
-            };
+            on_run_database!(database_url, |pool| (
+                sqlx::query_as(TICKETS).fetch_all(&pool).await?,
+                sqlx::query_as(EVENTS).fetch_all(&pool).await?,
+                sqlx::query_as(MISCOUNTED).fetch_all(&pool).await?,
+            ));
         let mut calls = Vec::new();
         for row in events {
             let event: Event = serde_json::from_str(&row.payload)

@@ -2,6 +2,7 @@
 //! driving a real server over its API, the machine's own limit to compare with, and the
 //! invariants every run must keep.
 
+pub mod cpu;
 pub mod hospital;
 pub mod ledger;
 pub mod limit;

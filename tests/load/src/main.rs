@@ -17,10 +17,11 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use giliran_load::cpu::CpuSample;
 use giliran_load::pg::{self, Cluster, Durability};
 use giliran_load::scenarios::{self, Setting, quiet_plan};
 use giliran_load::server_process::{ServerProcess, ServerSpec};
-use giliran_load::{Hospital, Plan, ScenarioReport, Traffic, limit};
+use giliran_load::{Hospital, Plan, ScenarioReport, Traffic, ledger, limit};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +95,11 @@ struct BenchArgs {
     /// Tickets issued before measuring, to see how cost grows with the day's tickets.
     #[arg(long, default_value_t = 0)]
     preload: usize,
+    /// Waiting tickets the call scenario starts with, topped up by unmeasured issues; by default
+    /// 3,000 per second it runs, more than this machine's counters call, so they never find the
+    /// queue empty.
+    #[arg(long)]
+    call_queue: Option<usize>,
     /// How long the raw insert limit is measured.
     #[arg(long, default_value_t = 5)]
     limit_seconds: u64,
@@ -132,6 +138,8 @@ struct DemoArgs {
 
 /// The admin password of the servers this tool starts.
 const ADMIN_PASSWORD: &str = "giliran-load-admin";
+/// Waiting tickets the call scenario starts with, per second it runs (see `--call-queue`).
+const CALL_QUEUE_PER_SECOND: usize = 3_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -213,24 +221,18 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     };
     let run_for = Duration::from_secs(args.seconds);
     let mut reports: Vec<ScenarioReport> = Vec::new();
-    // Each report also tells how busy the server's process was: against two cores shared with
-    // this tool, it shows whether the database or the CPU set the pace.
-    let mut cpu_before = server.cpu_time()?;
+    // Each report also tells where the CPU went: against two cores shared by the server, the
+    // database and this tool, it shows whether the CPU or a wait set the pace.
+    let postgres = pg::is_postgres_url(&database.url);
+    let sample = |server: &ServerProcess| CpuSample::now(server.cpu_time().ok(), postgres);
+    let mut cpu_before = sample(&server);
     let show = |report: &mut ScenarioReport,
                 server: &ServerProcess,
-                cpu_before: &mut Duration|
+                cpu_before: &mut CpuSample|
      -> anyhow::Result<()> {
-        let cpu = server.cpu_time()?;
-        // A restarted server's CPU time starts again from zero.
-        if let Some(used) = cpu.checked_sub(*cpu_before) {
-            report.notes.push((
-                "server CPU".to_owned(),
-                format!(
-                    "{:.0}% of one core",
-                    100.0 * used.as_secs_f64() / report.seconds.max(1e-9)
-                ),
-            ));
-        }
+        let cpu = sample(server);
+        let requests = report.ops.iter().map(|op| op.count).sum();
+        report.notes.extend(cpu_before.notes_until(&cpu, requests));
         *cpu_before = cpu;
         println!("{}", report.table());
         Ok(())
@@ -246,8 +248,22 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         show(&mut report, &server, &mut cpu_before)?;
         reports.push(report);
     }
-    if pg::is_postgres_url(&database.url) && (all || args.preload > 0) {
+    if all || args.scenario == Scenario::Call {
+        // Call-next on an empty queue is a cheap "nobody waiting", not a call: fill it first.
+        let wanted = args
+            .call_queue
+            .unwrap_or(CALL_QUEUE_PER_SECOND * args.seconds as usize);
+        let waiting = ledger::waiting_tickets(&database.url).await?;
+        if waiting < wanted {
+            let mut report = scenarios::preload(&setting, args.clients, wanted - waiting).await?;
+            show(&mut report, &server, &mut cpu_before)?;
+            reports.push(report);
+        }
+    }
+    if postgres && (all || args.preload > 0 || args.scenario == Scenario::Call) {
         pg::analyze(&database.url).await?;
+        // The analysis's own CPU is not the next scenario's.
+        cpu_before = sample(&server);
     }
     if all || args.scenario == Scenario::Call {
         let mut report = scenarios::call(&setting, args.counters, run_for).await?;
@@ -267,7 +283,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         };
         if args.kill_every.is_some() {
             // The CPU time of the processes killed is gone with them.
-            cpu_before = Duration::MAX;
+            cpu_before = CpuSample::now(None, postgres);
         }
         let killed = &mut server;
         let meanwhile = async {

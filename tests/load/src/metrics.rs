@@ -18,6 +18,8 @@ pub enum Op {
     Track,
     Cancel,
     CallNext,
+    /// Call-next that found nobody waiting.
+    CallNextEmpty,
     Recall,
     Complete,
     Skip,
@@ -31,6 +33,7 @@ impl Op {
             Op::Track => "track ticket",
             Op::Cancel => "cancel ticket",
             Op::CallNext => "call next",
+            Op::CallNextEmpty => "call next, nobody waiting",
             Op::Recall => "recall",
             Op::Complete => "complete",
             Op::Skip => "skip",

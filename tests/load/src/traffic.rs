@@ -415,7 +415,7 @@ async fn counter(world: CounterWorld, index: u64) {
                     last = Some(ticket.id);
                 }
                 Ok(None) => {
-                    metrics.record(Op::CallNext, sent.elapsed());
+                    metrics.record(Op::CallNextEmpty, sent.elapsed());
                     pause(&stopped, world.plan.idle_poll).await;
                     continue;
                 }

@@ -21,7 +21,7 @@ use giliran_load::cpu::CpuSample;
 use giliran_load::pg::{self, Cluster, Durability};
 use giliran_load::scenarios::{self, Setting, quiet_plan};
 use giliran_load::server_process::{ServerProcess, ServerSpec};
-use giliran_load::{Hospital, Plan, ScenarioReport, Traffic, ledger, limit};
+use giliran_load::{Hospital, Op, Plan, ScenarioReport, Traffic, ledger, limit};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -231,7 +231,13 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
                 cpu_before: &mut CpuSample|
      -> anyhow::Result<()> {
         let cpu = sample(server);
-        let requests = report.ops.iter().map(|op| op.count).sum();
+        // A delivery to a display is the server's work, but not a request of its own.
+        let requests = report
+            .ops
+            .iter()
+            .filter(|op| op.op != Op::Delivery)
+            .map(|op| op.count)
+            .sum();
         report.notes.extend(cpu_before.notes_until(&cpu, requests));
         *cpu_before = cpu;
         println!("{}", report.table());
